@@ -1,0 +1,84 @@
+"""Durations as the user writes them, and as people read them.
+
+Inside the program every time is an integer number of milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
+_UNITS = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)")
+
+
+def parse_duration(value: object) -> int:
+    """Return milliseconds for `40`, `40s`, `2m`, `1m30s`, `1:30`, `2.5s`, `1h`.
+
+    Raises ValueError with a short reason when the value is not a duration.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a duration, got a boolean")
+    if isinstance(value, int | float):
+        return _non_negative(round(float(value) * 1000))
+    if not isinstance(value, str):
+        raise ValueError(f"expected a duration, got {type(value).__name__}")
+    text = value.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return _non_negative(round(float(text) * 1000))
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+        return round(total * 1000)
+    return _parse_units(text, value)
+
+
+def _parse_units(text: str, original: str) -> int:
+    pos, total = 0, 0.0
+    for match in _UNITS.finditer(text):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _UNIT_MS[match.group(2)]
+        pos = match.end()
+    if pos != len(text) or not text:
+        raise ValueError(f"{original!r} is not a duration")
+    return round(total)
+
+
+def _non_negative(ms: int) -> int:
+    if ms < 0:
+        raise ValueError("a duration cannot be negative")
+    return ms
+
+
+def format_clock(ms: int) -> str:
+    """`1:05.250`-style clock for tables; hours appear only when needed."""
+    seconds, millis = divmod(ms, 1000)
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    head = f"{hours}:{minutes:02d}" if hours else f"{minutes}"
+    tail = f".{millis:03d}" if millis else ""
+    return f"{head}:{secs:02d}{tail}"
+
+
+def format_spoken(ms: int) -> str:
+    """A length as a coach says it: `32 minutes`, `1 minute 30 seconds`, `40 seconds`."""
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours or minutes >= 5:
+        minutes += 1 if secs >= 30 else 0
+        secs = 0
+    parts = [
+        _plural(hours, "hour"),
+        _plural(minutes, "minute"),
+        _plural(secs, "second"),
+    ]
+    return " ".join(p for p in parts if p) or "0 seconds"
+
+
+def _plural(n: int, unit: str) -> str:
+    if n == 0:
+        return ""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"

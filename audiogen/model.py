@@ -1,0 +1,88 @@
+"""The validated workout: what the loader produces and the compiler reads.
+
+Every setting is resolved here (exercise, then block, then file, then built-in
+defaults), so later stages never look anything up twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class BlockFormat(StrEnum):
+    INTERVALS = "intervals"
+    TABATA = "tabata"
+    EMOM = "emom"
+    AMRAP = "amrap"
+
+
+class Sides(StrEnum):
+    SWITCH = "switch"
+    EACH = "each"
+
+
+@dataclass(frozen=True)
+class CueSettings:
+    """Which cues are spoken. Defaults are what a coach would say in a normal session."""
+
+    tips: int = 2
+    modification: bool = False
+    next_up: bool = True
+    halfway: bool = True
+    time_left: tuple[int, ...] = (10,)
+    countdown: int = 3
+    rounds: bool = True
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    """How the coach sounds: an engine voice and its settings."""
+
+    name: str = "default"
+    engine: str = "espeak"
+    voice: str = "en-us"
+    rate: int = 175
+    volume: float = 1.0
+    pitch: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    work_ms: int
+    rest_ms: int
+    tips: tuple[str, ...] = ()
+    modification: str | None = None
+    targets: tuple[str, ...] = ()
+    reps: int | None = None
+    sides: Sides | None = None
+    side_rest_ms: int = 5000
+    say: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    exercises: tuple[Exercise, ...]
+    format: BlockFormat = BlockFormat.INTERVALS
+    rounds: int = 1
+    round_rest_ms: int = 0
+    rest_after_ms: int = 0
+    cues: CueSettings = field(default_factory=CueSettings)
+    every_ms: int = 60_000
+    time_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Workout:
+    title: str
+    blocks: tuple[Block, ...]
+    description: str | None = None
+    author: str | None = None
+    equipment: tuple[str, ...] = ()
+    voice: VoiceProfile = field(default_factory=VoiceProfile)
+    source: str = "<workout>"
+    # Valid settings this version cannot act on yet, said to the user at build time.
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,150 @@
+"""The command line: exit codes, messages, and every command documented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiogen import __version__
+from audiogen.cli import cli
+
+SHORT = "title: Short\nwork: 5s\nrest: 3s\ncues: {countdown: 2}\nexercises: [Squat, Lunge]\n"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def short(tmp_path: Path) -> Path:
+    path = tmp_path / "short.yaml"
+    path.write_text(SHORT)
+    return path
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert cli.commands[command].help, f"{command} has no help text"
+    assert "Usage: " in result.output
+
+
+def test_check_summarises_each_file(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["check", str(short), "workouts/strength-for-runners.yaml"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{short}: ok, 1 block, 3 intervals (2 work), 0:13 of work and rest"
+    assert lines[1].startswith("workouts/strength-for-runners.yaml: ok, 4 blocks")
+
+
+def test_check_bad_file_exits_2_with_a_positioned_message(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: T\nexercises:\n  - name: Squat\n    wrok: 30s\n")
+    result = runner.invoke(cli, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:4:5: error at exercises.1.wrok: unknown key 'wrok'" in result.output
+    assert "did you mean 'work'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_reports_every_bad_file_and_still_checks_good_ones(
+    runner: CliRunner, short: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: T\n")
+    result = runner.invoke(cli, ["check", str(bad), str(short)])
+    assert result.exit_code == 2
+    assert "no 'exercises' or 'blocks'" in result.output and f"{short}: ok" in result.output
+
+
+def test_missing_file_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", "nope.yaml"])
+    assert result.exit_code == 2 and "nope.yaml: error: no such file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--work", "fourty"], "'fourty' is not a duration"),
+        (["--rounds", "0"], "--rounds"),
+        (["--rate", "5"], "--rate"),
+    ],
+)
+def test_bad_options_exit_2(runner: CliRunner, short: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, ["timeline", str(short), *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_timeline_json_follows_the_spec(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["timeline", str(short), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"title", "duration", "intervals", "cues", "dropped"}
+    kinds = [i["kind"] for i in data["intervals"]]
+    assert kinds == ["lead-in", "work", "rest", "work", "outro"]
+    work = data["intervals"][1]
+    assert set(work) == {"start", "end", "kind", "exercise", "block", "round", "rounds", "side"}
+    assert work["end"] - work["start"] == 5.0
+    assert {c["kind"] for c in data["cues"]} == {"speech", "beep"}
+    assert data["duration"] == data["intervals"][-1]["end"]
+
+
+def test_timeline_options_override_the_file(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["timeline", str(short), "--json", "--work", "1m", "--rest", "0"])
+    data = json.loads(result.output)
+    assert [round(i["end"] - i["start"], 3) for i in data["intervals"][1:-1]] == [60.0, 60.0]
+
+
+def test_timeline_table(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["timeline", str(short)])
+    assert result.exit_code == 0
+    assert "say name: First up: Squat" in result.output
+    assert "beep start" in result.output
+
+
+def test_unknown_engine_voice_is_an_error_with_suggestions(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["timeline", str(short), "--voice", "en-uss"])
+    assert result.exit_code == 1
+    assert "en-us" in result.output and "Traceback" not in result.output
+
+
+def test_voices_lists_profiles_and_engine_voices(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["voices", "--lang", "en"])
+    assert result.exit_code == 0
+    assert "coach" in result.output
+    assert "en-us" in result.output
+
+
+def test_build_writes_mp3_and_json_and_summarises(
+    runner: CliRunner, short: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "short.mp3"
+    result = runner.invoke(cli, ["build", str(short), "-o", str(out), "--bitrate", "64k"])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    data = json.loads(out.with_suffix(".json").read_text())
+    assert data["title"] == "Short"
+    assert f"Wrote {out}" in result.output and "phrases synthesized" in result.output
+
+
+def test_failed_build_keeps_the_earlier_file(
+    runner: CliRunner, short: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "short.mp3"
+    out.write_bytes(b"earlier good file")
+    result = runner.invoke(cli, ["build", str(short), "-o", str(out), "--bitrate", "97k"])
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert out.read_bytes() == b"earlier good file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["short.mp3", "short.yaml"]
