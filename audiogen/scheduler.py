@@ -172,28 +172,28 @@ class _Placer:
         self, requests: list[CueRequest], before: Interval, work: Interval, *, first: bool
     ) -> None:
         announcements = [r for r in requests if r.at_ms is None]
-        if not first:
-            late = self._announce(announcements, before)
-            self._fallback(late, work)
+        late = [] if first else self._announce(announcements, before)
+        self._fallback([r for r in late if r.role not in DROP_ORDER], work)
         timed = sorted((r for r in requests if r.at_ms is not None), key=_priority)
         for request in timed:
             self._timed(request, work)
+        where = f"a {_seconds(before.length_ms)} s rest" if before.kind is IntervalKind.REST else ""
+        self._overflow([r for r in late if r.role in DROP_ORDER], work, where)
 
     def _announce(self, requests: list[CueRequest], gap: Interval) -> list[CueRequest]:
-        """Speak the announcements in the rest before the work interval, leaving out the
-        least important until they fit. Returns those that must move into the work."""
+        """Speak the announcements in the rest before the work interval, setting aside
+        the least important until they fit. Returns, in spoken order, what did not fit."""
         if gap.kind is not IntervalKind.REST:
-            return [r for r in requests if r.role in NEVER_DROPPED]
-        group = list(requests)
-        while group:
-            if self._try(group, gap):
-                return []
+            return list(requests)
+        group, late = list(requests), []
+        while group and not self._try(group, gap):
             victim = _least_important(group)
             if victim is None:
-                return self._announce_short(group, gap)
+                late += self._announce_short(group, gap)
+                break
             group.remove(victim)
-            self._drop(victim, f"no room in a {_seconds(gap.length_ms)} s rest")
-        return []
+            late.append(victim)
+        return [r for r in requests if r in late]
 
     def _announce_short(self, group: list[CueRequest], gap: Interval) -> list[CueRequest]:
         """In a rest too short for "Next up: ...", the bare name may still fit; only what
@@ -224,6 +224,21 @@ class _Placer:
                 self._drop(request, f"no room in the {_seconds(work.length_ms)} s work interval")
                 continue
             self._commit_one(_speech(start, request.role, text, phrase, self.speech_ms))
+            t = start
+
+    def _overflow(self, requests: list[CueRequest], work: Interval, rest: str) -> None:
+        """Tips and previews with no room in the rest carry on in the first half of the
+        work interval, after what is already placed there (name, halfway, ...)."""
+        t, half = work.start_ms, work.start_ms + work.length_ms // 2
+        where = f"{rest} or the first half of the work" if rest else "the first half of the work"
+        for request in requests:
+            start = self.busy.earliest(t, half, self.speech_ms[request.phrase])
+            if start is None:
+                self._drop(request, f"no room in {where}")
+                continue
+            self._commit_one(
+                _speech(start, request.role, request.text, request.phrase, self.speech_ms)
+            )
             t = start
 
     def _timed(self, request: CueRequest, work: Interval) -> None:

@@ -129,6 +129,17 @@ def test_rule5_only_droppable_cues_are_dropped(workout: Workout) -> None:
     assert all(d.reason.startswith("no room") for d in timeline.dropped)
 
 
+@settings(max_examples=150, deadline=None)
+@given(workouts)
+def test_tips_in_a_work_interval_stay_in_its_first_half(workout: Workout) -> None:
+    timeline = build(workout)
+    optional = [c for c in timeline.cues if c.role in (Role.TIP, Role.NEXT, Role.MODIFICATION)]
+    for work in timeline.work_intervals:
+        for cue in optional:
+            if work.start_ms <= cue.start_ms < work.end_ms:
+                assert cue.end_ms <= work.start_ms + work.length_ms // 2
+
+
 @settings(max_examples=100, deadline=None)
 @given(workouts)
 def test_rule6_lead_in_just_long_enough_and_an_outro(workout: Workout) -> None:
@@ -200,19 +211,40 @@ def test_zero_rest_names_the_exercise_right_after_the_start_beep() -> None:
     assert not any(c.role is Role.END and c.start_ms == second.start_ms for c in timeline.cues)
 
 
-def test_short_rest_drops_tips_first_and_says_why() -> None:
-    text = (
-        "title: T\nwork: 20s\nrest: 6s\ncues: {tips: 2, modification: true}\nexercises:\n"
-        "  - A\n  - name: Bulgarian Split Squat\n    tips: [Keep your front knee over your ankle,"
-        " Drive through the front heel]\n    modification: Hold on to a chair\n"
-    )
-    timeline = build(parse_workout(text))
+SHORT_REST = """\
+title: T
+work: {work}
+rest: 6s
+cues: {{tips: 2, modification: true}}
+exercises:
+  - A
+  - name: Bulgarian Split Squat
+    tips: [Keep your front knee over your ankle, Drive through the front heel]
+    modification: Hold on to a chair
+"""
+
+
+def test_tips_with_no_room_in_the_rest_continue_in_the_first_half_of_the_work() -> None:
+    timeline = build(parse_workout(SHORT_REST.format(work="30s")))
+    second = timeline.work_intervals[1]
+    in_work = [
+        c
+        for c in timeline.cues
+        if c.role in (Role.TIP, Role.MODIFICATION) and second.start_ms <= c.start_ms
+    ]
+    assert [c.role for c in in_work] == [Role.TIP, Role.TIP, Role.MODIFICATION]
+    assert all(c.end_ms <= second.start_ms + second.length_ms // 2 for c in in_work)
+    assert not timeline.dropped
+
+
+def test_what_fits_nowhere_is_dropped_lowest_priority_first_with_a_reason() -> None:
+    timeline = build(parse_workout(SHORT_REST.format(work="5s")))
     dropped = [(d.role, d.reason) for d in timeline.dropped]
-    assert (Role.MODIFICATION, "no room in a 6 s rest") in dropped
-    assert any(role is Role.TIP for role, _ in dropped)
-    assert any(
-        c.role is Role.NAME and c.text == "Next up: Bulgarian Split Squat" for c in timeline.cues
-    )
+    reason = "no room in a 6 s rest or the first half of the work"
+    assert (Role.MODIFICATION, reason) in dropped
+    assert (Role.TIP, reason) in dropped
+    names = [c.text for c in timeline.cues if c.role is Role.NAME]
+    assert "Next up: Bulgarian Split Squat" in names
 
 
 def test_fractional_durations_stay_exact() -> None:
