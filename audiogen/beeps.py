@@ -11,7 +11,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from .speech import pcm_segment
+from .pcm import pcm_segment
 from .timeline import Role
 
 if TYPE_CHECKING:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import warnings
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import EncoderError
+from .pcm import load_pydub
 
 _INSTALL_HINT = (
     "install the Python package imageio-ffmpeg (pip install imageio-ffmpeg), "
@@ -38,13 +38,7 @@ def ffmpeg_exe() -> str:
 @functools.cache
 def configure_pydub() -> None:
     """Point pydub at our ffmpeg. Safe to call many times; call before using pydub."""
-    exe = ffmpeg_exe()
-    with warnings.catch_warnings():
-        # pydub looks for ffmpeg on PATH when it is first imported and warns when it is
-        # not there; we set the converter ourselves just below, so the warning is noise.
-        warnings.filterwarnings("ignore", message="Couldn't find ff", category=RuntimeWarning)
-        from pydub import AudioSegment
-    AudioSegment.converter = exe
+    load_pydub().converter = ffmpeg_exe()
 
 
 def tail_lines(text: str, count: int = 5) -> str:

@@ -20,7 +20,6 @@ import math
 import os
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
@@ -28,12 +27,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import VoiceError
 from .model import VoiceProfile
+from .pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-SAMPLE_RATE = 44100
-SAMPLE_WIDTH = 2
 # Silence kept before and after the speech once the rest is trimmed.
 PAD_MS = 20
 # Samples quieter than this (about -50 dBFS) count as silence when trimming.
@@ -73,30 +71,6 @@ class EngineVoice:
     name: str
     languages: tuple[str, ...]
     gender: str | None
-
-
-# --- pydub ------------------------------------------------------------------------
-
-
-def load_pydub() -> type[AudioSegment]:
-    """Import pydub's AudioSegment without its import-time warnings.
-
-    pydub warns when ffmpeg is not on PATH (audiogen points it at imageio-ffmpeg
-    elsewhere, and speech needs no ffmpeg) and Python 3.11+ warns about its audioop.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Couldn't find ff", category=RuntimeWarning)
-        warnings.filterwarnings("ignore", message=".*audioop", category=DeprecationWarning)
-        from pydub import AudioSegment
-
-    segment_class: type[AudioSegment] = AudioSegment
-    return segment_class
-
-
-def pcm_segment(samples: bytes, frame_rate: int = SAMPLE_RATE) -> AudioSegment:
-    """Mono 16-bit PCM (native byte order, as pydub expects) as an AudioSegment."""
-    segment_class = load_pydub()
-    return segment_class(data=samples, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
 
 
 # --- engine loading -------------------------------------------------------------

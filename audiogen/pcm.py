@@ -1,0 +1,33 @@
+"""pydub, imported once and quietly, and raw PCM as pydub segments."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+SAMPLE_RATE = 44100
+SAMPLE_WIDTH = 2
+
+
+def load_pydub() -> type[AudioSegment]:
+    """Import pydub's AudioSegment without its import-time warnings.
+
+    pydub warns when ffmpeg is not on PATH (audiogen points it at imageio-ffmpeg
+    elsewhere, and speech needs no ffmpeg) and Python 3.11+ warns about its audioop.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Couldn't find ff", category=RuntimeWarning)
+        warnings.filterwarnings("ignore", message=".*audioop", category=DeprecationWarning)
+        from pydub import AudioSegment
+
+    segment_class: type[AudioSegment] = AudioSegment
+    return segment_class
+
+
+def pcm_segment(samples: bytes, frame_rate: int = SAMPLE_RATE) -> AudioSegment:
+    """Mono 16-bit PCM (native byte order, as pydub expects) as an AudioSegment."""
+    segment_class = load_pydub()
+    return segment_class(data=samples, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
