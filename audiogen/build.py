@@ -20,6 +20,7 @@ from .timeline import BEEP_ROLES, Timeline
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
+    from .cache import SpeechCache
     from .speech import Synthesizer
 
 SAMPLE_RATE = 44_100
@@ -33,7 +34,11 @@ class Rendered:
 
     timeline: Timeline
     clips: Mapping[str, AudioSegment]
+    # Where the distinct phrases came from: spoken by the engine in this run, read from
+    # the speech cache, or played from the voice's clip pack.
     synthesized: int
+    cached: int = 0
+    recorded: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,18 +51,43 @@ class BuildResult:
 
 
 def render_timeline(
-    workout: Workout, *, synthesizer: Synthesizer | None = None, progress: Progress | None = None
+    workout: Workout,
+    *,
+    synthesizer: Synthesizer | None = None,
+    progress: Progress | None = None,
+    cache: SpeechCache | bool | None = None,
 ) -> Rendered:
-    """Compile the workout and fit its cues using the real length of every phrase."""
-    from .speech import EspeakSynthesizer, synthesize_phrases
+    """Compile the workout and fit its cues using the real length of every phrase.
+
+    `cache`: a `SpeechCache`, True (the user's), False (none), or None to follow the
+    enclosing `audiogen.cache.speech_session` (on by default).
+    """
+    from .cache import record_in_session
+    from .clips import ClipPack
+    from .speech import make_synthesizer, speak_phrases
 
     plan = compile_plan(workout)
-    synth = synthesizer or EspeakSynthesizer(workout.voice)
-    phrases = plan.phrases()
+    synth = synthesizer or make_synthesizer(workout.voice)
+    clips_folder = workout.voice.clips
+    pack = ClipPack.load(clips_folder) if clips_folder is not None else None
     report = (lambda done, total: progress("speech", done, total)) if progress else None
-    clips = synthesize_phrases(phrases, synth, on_progress=report)
-    lengths = {text: clip_ms(clip) for text, clip in clips.items()}
-    return Rendered(schedule(plan, lengths), clips, len(phrases))
+    speech = speak_phrases(
+        plan.phrases(), synth, cache=_speech_cache(cache), pack=pack, on_progress=report
+    )
+    record_in_session(speech.synthesized, speech.cached, speech.recorded)
+    lengths = {text: clip_ms(clip) for text, clip in speech.clips.items()}
+    timeline = schedule(plan, lengths)
+    return Rendered(timeline, speech.clips, speech.synthesized, speech.cached, speech.recorded)
+
+
+def _speech_cache(cache: SpeechCache | bool | None) -> SpeechCache | None:
+    from .cache import SpeechCache, session_enabled
+
+    if cache is None:
+        cache = session_enabled()
+    if isinstance(cache, bool):
+        return SpeechCache() if cache else None
+    return cache
 
 
 def clip_ms(clip: AudioSegment) -> int:

@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .cache import SpeechTally, speech_session
 from .durations import format_clock, parse_duration
-from .errors import AudiogenError
+from .errors import AudiogenError, UsageError
+from .keypath import parse_assignment
 from .loader import Overrides, load_workout
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,6 +81,14 @@ def workout_options(func: F) -> F:
         click.option("--voice", metavar="NAME|PATH", help="Voice profile or engine voice id."),
         click.option("--rate", type=click.IntRange(80, 450), help="Speech rate, words per minute."),
         click.option("--tips", type=click.IntRange(min=0), help="Form tips spoken per exercise."),
+        click.option(
+            "--set",
+            "sets",
+            metavar="KEY=VALUE",
+            multiple=True,
+            help="Any other setting by key path, e.g. cues.tips=0 or blocks.2.rounds=3 "
+            "(list positions count from 1). Repeatable.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -93,6 +103,7 @@ def _overrides(options: dict[str, Any]) -> Overrides:
         tips=options.get("tips"),
         voice=options.get("voice"),
         rate=options.get("rate"),
+        sets=tuple(parse_assignment(text) for text in options.get("sets", ())),
     )
 
 
@@ -111,6 +122,7 @@ WORKOUT = click.Path(dir_okay=False, path_type=Path)
 @click.option(
     "--bitrate", default="96k", show_default=True, help="Constant MP3 bitrate, e.g. 64k, 96k, 128k."
 )
+@click.option("--no-cache", is_flag=True, help="Synthesize every phrase anew; skip the cache.")
 def build(workout: Path, output: Path | None, bitrate: str, **options: Any) -> None:
     """Build the MP3 (and its timeline JSON) for WORKOUT."""
     from .build import build_workout
@@ -119,9 +131,12 @@ def build(workout: Path, output: Path | None, bitrate: str, **options: Any) -> N
     for warning in model.warnings:
         click.secho(f"audiogen: warning: {warning}", err=True, fg="yellow")
     target = output or Path("out") / f"{workout.stem}.mp3"
-    with _ProgressBars() as progress:
+    use_cache = not options.pop("no_cache", False)
+    # The session carries --no-cache into build_workout's render_timeline and counts
+    # where the phrases came from, for the summary.
+    with _ProgressBars() as progress, speech_session(enabled=use_cache) as speech:
         result = build_workout(model, target, bitrate=bitrate, progress=progress)
-    _print_summary(result.timeline, result.output, result.synthesized, result.seconds)
+    _print_summary(result.timeline, result.output, result.synthesized, result.seconds, speech)
 
 
 @cli.command()
@@ -153,34 +168,135 @@ def check(workouts: tuple[Path, ...]) -> None:
 @click.argument("workout", type=WORKOUT)
 @workout_options
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@click.option("--no-cache", is_flag=True, help="Synthesize every phrase anew; skip the cache.")
 def timeline(workout: Path, as_json: bool, **options: Any) -> None:
     """Print WORKOUT's cue timeline without writing any audio."""
     from .build import render_timeline
 
-    rendered = render_timeline(load_workout(workout, _overrides(options)))
+    use_cache = not options.pop("no_cache", False)
+    rendered = render_timeline(load_workout(workout, _overrides(options)), cache=use_cache)
     if as_json:
         click.echo(json.dumps(rendered.timeline.to_json(), indent=2))
     else:
         click.echo(rendered.timeline.to_table())
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--lang", help="Only engine voices whose language starts with this, e.g. en.")
-def voices(lang: str | None) -> None:
-    """List voice profiles and the speech engine's voices."""
+@click.option("--say", "text", metavar="TEXT", help="Write TEXT, spoken, to an MP3 instead.")
+@click.option("--voice", metavar="NAME|PATH", help="Voice for --say: profile or engine voice id.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --say writes [default: sample.mp3].",
+)
+@click.pass_context
+def voices(
+    ctx: click.Context, lang: str | None, text: str | None, voice: str | None, output: Path | None
+) -> None:
+    """List voice profiles and the speech engine's voices, or hear one with --say."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if text is not None:
+        _say_sample(text, voice, output or Path("sample.mp3"))
+    elif voice is not None or output is not None:
+        raise UsageError("--voice and --output go with --say TEXT")
+    else:
+        _list_voices(lang)
+
+
+def _list_voices(lang: str | None) -> None:
     from .speech import list_engine_voices
     from .voices import list_profiles
 
     click.echo("Voice profiles (use with --voice NAME or `voice:` in the file):")
     for profile in list_profiles():
         about = f"  {profile.description}" if profile.description else ""
-        click.echo(f"  {profile.name:<12} {profile.voice} at {profile.rate} wpm.{about}")
+        clips = ", own clips" if profile.clips else ""
+        settings = f"{profile.voice} at {profile.rate} wpm{clips}"
+        click.echo(f"  {profile.name:<10} {settings:<28}{about}")
     click.echo("\nEngine voices (use with --voice ID; add +f3, +m3 ... for variants):")
     for voice in list_engine_voices():
         languages = ", ".join(voice.languages)
         if lang and not any(code.startswith(lang) for code in voice.languages):
             continue
         click.echo(f"  {voice.id:<24} {voice.name} ({languages})")
+
+
+def _say_sample(text: str, voice: str | None, output: Path) -> None:
+    from .cache import SpeechCache
+    from .clips import ClipPack
+    from .encoder import encode_mp3
+    from .pcm import SAMPLE_RATE, pcm_segment
+    from .speech import make_synthesizer, speak_phrases
+    from .voices import resolve_voice
+
+    if not text.strip():
+        raise UsageError("--say needs some text to speak")
+    try:
+        profile = resolve_voice(voice, base_dir=Path.cwd())
+    except ValueError as exc:
+        raise UsageError(f"--voice: {exc}") from None
+    pack = ClipPack.load(profile.clips) if profile.clips else None
+    speech = speak_phrases([text], make_synthesizer(profile), cache=SpeechCache(), pack=pack)
+    clip = speech.clips[text]
+    # Some players swallow the first instant of a file: pad it a little.
+    pad = pcm_segment(bytes(SAMPLE_RATE * 2 * 3 // 10))
+    encode_mp3([(pad + clip + pad).raw_data], output, sample_rate=SAMPLE_RATE, channels=1)
+    source = "recorded clip" if speech.recorded else f"voice {profile.name}"
+    click.echo(f"Wrote {output}: {len(clip) / 1000:.1f} s of {text!r}, {source}.")
+
+
+@voices.command("record-list")
+@click.argument("workout", type=WORKOUT)
+@click.option("--voice", metavar="NAME|PATH", help="Check against this voice's clips instead.")
+def record_list(workout: Path, voice: str | None) -> None:
+    """Print the phrases WORKOUT speaks, each with the clip file name to record it as."""
+    from .clips import ClipPack, needed_phrases
+    from .compiler import compile_plan
+
+    model = load_workout(workout, Overrides(voice=voice))
+    folder = model.voice.clips
+    pack = ClipPack.load(folder) if folder is not None else None
+    needed = needed_phrases(compile_plan(model).phrases())
+    click.echo(f"Phrases {model.title} speaks, as clip files for a voice's `clips:` folder:")
+    for phrase in needed:
+        have = "[x]" if pack is not None and pack.file_for(phrase.text) else "[ ]"
+        click.echo(f"  {have} {phrase.file:<40} {phrase.text}")
+    recorded = sum(1 for p in needed if pack is not None and pack.file_for(p.text))
+    where = f"in {folder}" if folder is not None else "(the voice has no clips folder)"
+    click.echo(
+        f"{recorded} of {len(needed)} recorded {where}. Numbers may be spelled either way "
+        "(10-seconds-left.wav or ten-seconds-left.wav); a whole cue may be one file too."
+    )
+
+
+@cli.group("cache", invoke_without_command=True)
+@click.pass_context
+def cache_group(ctx: click.Context) -> None:
+    """Show where the speech cache is and its size; `cache clear` empties it."""
+    from .cache import usage
+
+    if ctx.invoked_subcommand is None:
+        info = usage()
+        click.echo(f"Speech cache {info.folder}: {info.entries} phrases, {_size(info.bytes)}.")
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Delete every cached phrase and print how much space that freed."""
+    from .cache import clear
+
+    freed = clear()
+    click.echo(f"Cleared {freed.folder}: freed {_size(freed.bytes)} ({freed.entries} phrases).")
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    kb = count / 1024
+    return f"{kb:.1f} KB" if kb < 1024 else f"{kb / 1024:.1f} MB"
 
 
 @cli.command()
@@ -195,13 +311,16 @@ def doctor() -> None:
     click.echo(f"ffmpeg: {ffmpeg_exe()}")
 
 
-def _print_summary(timeline: Any, output: Path, synthesized: int, seconds: float) -> None:
+def _print_summary(
+    timeline: Any, output: Path, synthesized: int, seconds: float, sources: SpeechTally
+) -> None:
     speech = sum(1 for c in timeline.cues if c.kind == "speech")
+    recorded = f", {sources.recorded} recorded" if sources.recorded else ""
     click.echo(
         f"Wrote {output} ({format_clock(timeline.duration_ms)}): "
         f"{len(timeline.work_intervals)} work intervals, {speech} spoken cues, "
-        f"{len(timeline.cues) - speech} beeps; {synthesized} phrases synthesized; "
-        f"took {seconds:.1f} s."
+        f"{len(timeline.cues) - speech} beeps; {synthesized} phrases synthesized, "
+        f"{sources.cached} from the speech cache{recorded}; took {seconds:.1f} s."
     )
     if timeline.dropped:
         roles = sorted({str(d.role) for d in timeline.dropped})

@@ -232,7 +232,10 @@ def _announcements(
 ) -> Iterator[tuple[Role, str, str | None]]:
     exercise, cues = segment.exercise, segment.cues
     assert exercise is not None
-    round_call = _round_call(segment, several_blocks)
+    # An AMRAP's name is its block's name: calling the block too would say it twice.
+    round_call = (
+        None if segment.format is BlockFormat.AMRAP else _round_call(segment, several_blocks)
+    )
     if round_call:
         yield Role.ROUND, round_call, None
     yield Role.NAME, _name(exercise, segment.side), _name(exercise, segment.side, spoken=True)
@@ -260,8 +263,21 @@ def _round_call(segment: Segment, several_blocks: bool) -> str | None:
 def _name(exercise: Exercise, side: Side | None, *, spoken: bool = False) -> str:
     name = exercise.say if spoken and exercise.say else exercise.name
     if exercise.reps:
-        name = f"{exercise.reps} {name}" if exercise.reps > 1 else name
+        name = f"{exercise.reps} {plural(name) if exercise.reps > 1 else name}"
     return f"{name}, {side} side" if side else name
+
+
+def plural(name: str) -> str:
+    """English plural of an exercise name's last word: "Push-up" -> "Push-ups"."""
+    head, _, last = name.rpartition(" ")
+    lower = last.lower()
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    elif lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u"):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
 
 
 def _circuit(segment: Segment) -> str:
@@ -279,7 +295,8 @@ def _in_work(segment: Segment) -> Iterator[tuple[Role, int, str]]:
     elif cues.halfway and length >= HALFWAY_MIN_MS:
         yield Role.HALFWAY, midpoint, "Halfway"
     if segment.format is BlockFormat.AMRAP:
-        yield from _minute_calls(length)
+        skip = midpoint if cues.halfway else None
+        yield from (call for call in _minute_calls(length) if call[1] != skip)
     for seconds in cues.time_left:
         at = length - seconds * 1000
         if at >= midpoint + 2000:

@@ -32,7 +32,8 @@ class Position:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        # Line 0: the value came from the command line, not from a file.
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
 
 class WorkoutError(AudiogenError):

@@ -34,6 +34,9 @@ class Field:
     @property
     def position(self) -> Position:
         mark = self.node.start_mark
+        # Values given with --set carry the option as their source (see keypath.py).
+        if mark.name.startswith("--set"):
+            return Position(mark.name, 0, 0)
         return Position(self.source, mark.line + 1, mark.column + 1)
 
     def error(self, message: str, hint: str | None = None) -> WorkoutError:

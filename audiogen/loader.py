@@ -35,6 +35,7 @@ from .fields import (
     string_list,
     work_duration,
 )
+from .keypath import apply_assignment
 from .model import Block, BlockFormat, CueSettings, Exercise, Sides, VoiceProfile, Workout
 from .voices import resolve_voice
 
@@ -51,6 +52,8 @@ class Overrides:
     tips: int | None = None
     voice: str | None = None
     rate: int | None = None
+    # `--set KEY=VALUE` pairs, applied to the file before it is validated.
+    sets: tuple[tuple[str, str], ...] = ()
 
 
 def load_workout(path: str | Path, overrides: Overrides | None = None) -> Workout:
@@ -73,8 +76,12 @@ def parse_workout(
     base_dir: Path | None = None,
 ) -> Workout:
     """Validate workout YAML given as text; `source` names it in error messages."""
-    root = Field(compose(text, source), "", source)
-    workout = _read_workout(root, overrides or Overrides(), base_dir or Path.cwd())
+    overrides = overrides or Overrides()
+    node = compose(text, source)
+    for key, value in overrides.sets:
+        apply_assignment(node, key, value)
+    root = Field(node, "", source)
+    workout = _read_workout(root, overrides, base_dir or Path.cwd())
     _check_length(workout, root)
     return workout
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 
 class BlockFormat(StrEnum):
@@ -46,6 +47,8 @@ class VoiceProfile:
     volume: float = 1.0
     pitch: int | None = None
     description: str = ""
+    # A folder of recorded phrases played instead of synthesized ones (see clips.py).
+    clips: Path | None = None
 
 
 @dataclass(frozen=True)

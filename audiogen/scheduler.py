@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from .beeps import BEEP_MS
 from .compiler import CueRequest, Plan, Segment
+from .model import Sides
 from .timeline import (
     NEVER_DROPPED,
     Cue,
@@ -27,47 +28,72 @@ from .timeline import (
 
 SPEECH_GAP_MS = 250  # silence between two spoken cues, so each is heard on its own
 BEEP_GUARD_MS = 150  # silence between speech and a beep, so neither masks the other
-BEEP_GAP_MS = 50  # two beeps closer than this would blur into one
+BEEP_GAP_MS = 0  # beeps may touch; a gap would silence a tick the countdown needs
 LEAD_IN_START_MS = 500
 LEAD_IN_PAUSE_MS = 700  # between the last words of the lead-in and its countdown
 OUTRO_DELAY_MS = 400  # after the final end beep
 OUTRO_TAIL_MS = 2000
 SLIDE_MS = 2000  # how much later than its moment a timed call may still be spoken
+TAIL_MS = 20_000  # how early in the work before it "Next up" may come when there is no rest
 
 # Left out first to last when time is short (the spec's order). Roles not listed here
 # are never left out.
 DROP_ORDER = (Role.MODIFICATION, Role.TIP, Role.NEXT, Role.TIME_LEFT, Role.HALFWAY)
+LATEST_STEP_MS = 100
 BEEP_PRIORITY = (Role.START, Role.END, Role.COUNTDOWN)
 
 
 def schedule(plan: Plan, speech_ms: Mapping[str, int]) -> Timeline:
-    """Turn a plan into a timeline; `speech_ms` gives each phrase's spoken length."""
+    """Turn a plan into a timeline; `speech_ms` gives each phrase's spoken length.
+
+    Where a work interval is too short to hold its own name between the start beep
+    and its closing countdown (and nothing before it has room either), the name wins:
+    that interval is scheduled again without its closing ticks, reported as dropped.
+    """
+    timeline, stuck = _schedule(plan, speech_ms, quiet=frozenset())
+    if not stuck:
+        return timeline
+    return _schedule(plan, speech_ms, quiet=stuck)[0]
+
+
+def _schedule(
+    plan: Plan, speech_ms: Mapping[str, int], *, quiet: frozenset[int]
+) -> tuple[Timeline, frozenset[int]]:
     lead_cues, lead_in_ms = _lead_in(plan, speech_ms)
     intervals = _intervals(plan, lead_in_ms, speech_ms)
-    beeps = _beeps(intervals, plan.segments)
+    beeps = _beeps(intervals, plan.segments, quiet)
     busy = Busy()
     for cue in [*beeps, *lead_cues]:
         busy.add_cue(cue)
     placer = _Placer(busy, speech_ms)
-    works = [i for i, interval in enumerate(intervals) if interval.kind is IntervalKind.WORK]
-    for segment_index, interval_index in enumerate(works):
-        requests = [r for r in plan.requests if r.segment == _segment_of(plan, segment_index)]
-        previous = intervals[interval_index - 1]
-        placer.place_work(requests, previous, intervals[interval_index], first=segment_index == 0)
+    placer.dropped += [_quieted(intervals[i]) for i in sorted(quiet)]
+    by_segment: dict[int, list[CueRequest]] = {}
+    for request in plan.requests:
+        by_segment.setdefault(request.segment, []).append(request)
+    for index, segment in enumerate(plan.segments):
+        if segment.kind is IntervalKind.WORK:
+            # intervals[0] is the lead-in, so segment i is interval i + 1.
+            before, work = intervals[index], intervals[index + 1]
+            placer.place_work(by_segment.get(index, []), before, work, first=before.start_ms == 0)
     placer.place_outro(plan.outro, intervals[-1])
     cues = sorted([*beeps, *lead_cues, *placer.cues], key=lambda c: (c.start_ms, c.end_ms))
-    return Timeline(
+    timeline = Timeline(
         title=plan.title,
         duration_ms=intervals[-1].end_ms,
         intervals=tuple(intervals),
         cues=tuple(cues),
         dropped=tuple(placer.dropped),
     )
+    stuck = frozenset(intervals.index(w) for w in placer.stuck) - quiet
+    return timeline, stuck
 
 
-def _segment_of(plan: Plan, work_number: int) -> int:
-    """Index in `plan.segments` of the n-th work segment."""
-    return plan.work_segment_indexes[work_number]
+def _quieted(work: Interval) -> Dropped:
+    return Dropped(
+        Role.COUNTDOWN,
+        f"countdown ticks during {work.exercise}",
+        f"no room for the exercise name in the {_seconds(work.length_ms)} s work interval",
+    )
 
 
 # ---- lead-in, intervals, outro --------------------------------------------------
@@ -123,15 +149,26 @@ def _round_up(ms: int, step: int) -> int:
 # ---- beeps ----------------------------------------------------------------------
 
 
-def _beeps(intervals: Sequence[Interval], segments: Sequence[Segment]) -> list[Cue]:
+def _beeps(
+    intervals: Sequence[Interval], segments: Sequence[Segment], quiet: frozenset[int]
+) -> list[Cue]:
     """Countdown ticks, start and end beeps; where two would collide the more
-    important one stays (start, then end, then tick)."""
+    important one stays (start, then end, then tick). Work intervals in `quiet` get
+    no ticks inside them."""
     wanted: list[tuple[int, Role]] = []
     for index, interval in enumerate(intervals):
         if interval.kind is IntervalKind.WORK:
             countdown = segments[index - 1].cues.countdown
             following = intervals[index + 1] if index + 1 < len(intervals) else None
             wanted += _work_beeps(interval, countdown, following)
+            if _switches_sides(segments[index - 1]):
+                wanted.append((interval.start_ms + interval.length_ms // 2, Role.COUNTDOWN))
+    silenced = [intervals[i] for i in quiet]
+    wanted = [
+        (t, role)
+        for t, role in wanted
+        if role is not Role.COUNTDOWN or not any(w.start_ms < t < w.end_ms for w in silenced)
+    ]
     taken = Busy()
     beeps: list[Cue] = []
     for t, role in sorted(wanted, key=lambda w: (BEEP_PRIORITY.index(w[1]), w[0])):
@@ -140,6 +177,10 @@ def _beeps(intervals: Sequence[Interval], segments: Sequence[Segment]) -> list[C
             taken.add(cue.start_ms - BEEP_GAP_MS, cue.end_ms + BEEP_GAP_MS)
             beeps.append(cue)
     return sorted(beeps, key=lambda c: c.start_ms)
+
+
+def _switches_sides(segment: Segment) -> bool:
+    return segment.exercise is not None and segment.exercise.sides is Sides.SWITCH
 
 
 def _work_beeps(
@@ -167,6 +208,8 @@ class _Placer:
     speech_ms: Mapping[str, int]
     cues: list[Cue] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    # Work intervals where a cue that is never left out found no room.
+    stuck: list[Interval] = field(default_factory=list)
 
     def place_work(
         self, requests: list[CueRequest], before: Interval, work: Interval, *, first: bool
@@ -183,6 +226,8 @@ class _Placer:
     def _announce(self, requests: list[CueRequest], gap: Interval) -> list[CueRequest]:
         """Speak the announcements in the rest before the work interval, setting aside
         the least important until they fit. Returns, in spoken order, what did not fit."""
+        if gap.kind is IntervalKind.WORK:
+            return self._announce_in_tail(requests, gap)
         if gap.kind is not IntervalKind.REST:
             return list(requests)
         group, late = list(requests), []
@@ -194,6 +239,18 @@ class _Placer:
             group.remove(victim)
             late.append(victim)
         return [r for r in requests if r in late]
+
+    def _announce_in_tail(self, requests: list[CueRequest], work: Interval) -> list[CueRequest]:
+        """With no rest between two work intervals, "Next up" goes into the end of the
+        one before, as late as it fits before its countdown; tips follow the next start."""
+        must = [r for r in requests if r.role not in DROP_ORDER]
+        lo = max(work.start_ms + work.length_ms // 2, work.end_ms - TAIL_MS)
+        for group in (must, [_bare(r) for r in must]):
+            starts = self.busy.fit_sequence_latest(lo, work.end_ms, self._lengths(group))
+            if starts is not None:
+                self._commit(group, starts)
+                return [r for r in requests if r.role in DROP_ORDER]
+        return list(requests)
 
     def _announce_short(self, group: list[CueRequest], gap: Interval) -> list[CueRequest]:
         """In a rest too short for "Next up: ...", the bare name may still fit; only what
@@ -222,6 +279,7 @@ class _Placer:
             start = self.busy.earliest(t, work.end_ms, self.speech_ms[phrase])
             if start is None:
                 self._drop(request, f"no room in the {_seconds(work.length_ms)} s work interval")
+                self.stuck.append(work)
                 continue
             self._commit_one(_speech(start, request.role, text, phrase, self.speech_ms))
             t = start
@@ -342,6 +400,15 @@ class Busy:
             t = max(t, self._ends[index])
             index += 1
         return t if t + length <= hi else None
+
+    def fit_sequence_latest(self, lo: int, hi: int, lengths: Sequence[int]) -> list[int] | None:
+        """Like `fit_sequence`, but as close to `hi` as the sounds fit."""
+        total = sum(lengths) + SPEECH_GAP_MS * (len(lengths) - 1)
+        for start in range(hi - total, lo - 1, -LATEST_STEP_MS):
+            starts = self.fit_sequence(start, hi, lengths)
+            if starts is not None:
+                return starts
+        return None
 
     def fit_sequence(self, lo: int, hi: int, lengths: Sequence[int]) -> list[int] | None:
         """Starts for sounds played one after another in [lo, hi), or None if they don't fit."""

@@ -27,10 +27,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import VoiceError
 from .model import VoiceProfile
+from .numbers import speak_numbers
 from .pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
+from .voices import ENGINES, RATE_RANGE
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
+
+    from .cache import SpeechCache
+    from .clips import ClipPack
 
 # Silence kept before and after the speech once the rest is trimmed.
 PAD_MS = 20
@@ -42,8 +47,6 @@ PIPELINE_VERSION = 1
 BOOTSTRAP_HINT = "run python3 scripts/bootstrap.py to install the espeak-ng speech engine"
 # espeak_Initialize option: report a bad data path with -1 instead of calling exit(1).
 _INITIALIZE_DONT_EXIT = 0x8000
-# espeak's documented speed range, words per minute.
-RATE_RANGE = (80, 450)
 _SYSTEM_DATA_DIRS = (
     "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
     "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
@@ -401,6 +404,133 @@ def trim_silence(samples: bytes, frame_rate: int, pad_ms: int = PAD_MS) -> bytes
     return data[max(0, first - pad) : min(len(data), last + 1 + pad)].tobytes()
 
 
+def make_synthesizer(profile: VoiceProfile) -> Synthesizer:
+    """The synthesizer for a profile's `engine`."""
+    if profile.engine == "espeak":
+        return EspeakSynthesizer(profile)
+    if profile.engine in ENGINES:
+        return Pyttsx3Synthesizer(profile)
+    raise VoiceError(
+        f"unknown speech engine {profile.engine!r}", hint=f"use one of: {', '.join(ENGINES)}"
+    )
+
+
+class Pyttsx3Synthesizer:
+    """SAPI5 (Windows) or NSSpeechSynthesizer (macOS) through pyttsx3's usual route:
+    `init(driver)`, `save_to_file`, `runAndWait`, then decode the file with ffmpeg.
+
+    Only the fake engine in the tests exercises this on Linux; it works around the
+    driver defects listed in the project's stack notes: one `save_to_file` per
+    `runAndWait` (with several queued only the last is written), wait for the
+    `finished-utterance` event and a complete file (it can appear after `runAndWait`
+    returns), one engine per driver per process (`pyttsx3.init` caches it), and read
+    the file with ffmpeg (macOS writes AIFF whatever the name). Neither driver can set
+    the pitch, so `pitch` is ignored here.
+    """
+
+    FILE_TIMEOUT_S = 10.0
+    _lock = threading.Lock()  # the engine is shared by every instance in the process
+
+    def __init__(self, profile: VoiceProfile, *, init: Callable[[str], Any] | None = None) -> None:
+        self.profile = profile
+        self._settings = _settings(profile)
+        self._engine = (init or _pyttsx3_engine)(profile.engine)
+        self.voice_id = _pick_voice(self._engine.getProperty("voices"), profile)
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
+        self.key = self._make_key()
+
+    def _make_key(self) -> str:
+        import platform
+        from importlib.metadata import version
+
+        s = self._settings
+        # The OS version stands in for the engine's version, which pyttsx3 cannot tell.
+        return (
+            f"pyttsx3 {version('pyttsx3')} {self.profile.engine}|{platform.platform()}"
+            f"|voice={self.voice_id}|rate={s.rate}|volume={s.volume}"
+            f"|pipeline={PIPELINE_VERSION}"
+        )
+
+    def synthesize(self, text: str) -> AudioSegment:
+        import tempfile
+
+        from .ffmpeg import decode_to_pcm
+
+        plain = _check_text(text)
+        suffix = ".aiff" if self.profile.engine == "nsss" else ".wav"
+        with tempfile.TemporaryDirectory(prefix="audiogen-") as folder:
+            path = os.path.join(folder, f"phrase{suffix}")
+            with self._lock:
+                self._save(plain, path)
+            raw = decode_to_pcm(path, sample_rate=SAMPLE_RATE, channels=1)
+        return pcm_segment(trim_silence(raw, SAMPLE_RATE))
+
+    def _save(self, text: str, path: str) -> None:
+        engine = self._engine
+        # Re-applied every time: another profile may have changed the shared engine.
+        engine.setProperty("voice", self.voice_id)
+        engine.setProperty("rate", self._settings.rate)
+        engine.setProperty("volume", self._settings.volume / 100)
+        self._finished.clear()
+        engine.save_to_file(text, path)
+        engine.runAndWait()
+        self._finished.wait(self.FILE_TIMEOUT_S)
+        _wait_for_file(path, self.FILE_TIMEOUT_S)
+
+
+def _pyttsx3_engine(driver: str) -> Any:
+    try:
+        import pyttsx3
+
+        return pyttsx3.init(driver)
+    except Exception as exc:  # ImportError (comtypes, pyobjc), OSError, driver errors
+        raise VoiceError(
+            f"the {driver} speech engine is not available here: {exc}",
+            hint="use `engine: espeak`, which works everywhere",
+        ) from exc
+
+
+def _pick_voice(voices: Iterable[Any], profile: VoiceProfile) -> str:
+    """The engine voice a profile asks for: by id, by name, by language, or by part of
+    its id or name (`zira`, `en-us`); never a silent fallback."""
+    wanted = profile.voice.strip().lower()
+    found = list(voices)
+
+    def norm(value: object) -> str:
+        return str(value or "").lower().replace("_", "-")
+
+    tests: list[Callable[[Any], bool]] = [
+        lambda v: norm(v.id) == wanted,
+        lambda v: norm(v.name) == wanted,
+        lambda v: any(norm(lang).startswith(wanted) for lang in v.languages or ()),
+        lambda v: wanted in norm(v.id) or wanted in norm(v.name),
+    ]
+    for test in tests:
+        match = next((v for v in found if test(v)), None)
+        if match is not None:
+            return str(match.id)
+    names = [str(v.name) for v in found]
+    close = _close_matches(wanted, [n.lower() for n in names])
+    hint = f"did you mean {', '.join(close)}?" if close else f"voices: {', '.join(names)}"
+    raise VoiceError(f"{profile.engine} has no voice {profile.voice!r}", hint=hint)
+
+
+def _wait_for_file(path: str, timeout_s: float) -> None:
+    """Until the file exists and its size holds still: drivers finish writing late."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    last = -1
+    while time.monotonic() < deadline:
+        size = os.path.getsize(path) if os.path.exists(path) else -1
+        if size > 44 and size == last:  # more than a bare WAV header, and not growing
+            return
+        last = size
+        time.sleep(0.01)
+    raise VoiceError(f"the speech engine wrote no audio to {path}")
+
+
 class ToneSynthesizer:
     """A stand-in for tests of scheduling and mixing: fast, deterministic, no engine.
 
@@ -436,10 +566,65 @@ def synthesize_phrases(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, AudioSegment]:
     """Each distinct phrase, synthesized once, in first-seen order."""
+    return speak_phrases(phrases, synth, on_progress=on_progress).clips
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The audio of every phrase, and where it came from."""
+
+    clips: dict[str, AudioSegment]
+    synthesized: int  # spoken by the engine in this run
+    cached: int  # read back from the speech cache
+    recorded: int  # played from the voice's clip pack
+
+
+def speak_phrases(
+    phrases: Iterable[str],
+    synth: Synthesizer,
+    *,
+    cache: SpeechCache | None = None,
+    pack: ClipPack | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Speech:
+    """Each distinct phrase once, in first-seen order: from the clip pack when it has
+    the phrase, else from the cache, else from the engine (which fills the cache).
+
+    The engine is given the phrase with its numbers written as words (`speak_numbers`);
+    the clips stay keyed by the phrase as the timeline shows it.
+    """
+    from .cache import CachedSynthesizer
+
     distinct = list(dict.fromkeys(phrases))
+    source = CachedSynthesizer(synth, cache) if cache is not None else None
+
+    def say(text: str) -> tuple[AudioSegment, bool]:
+        return source.lookup(text) if source else (synth.synthesize(text), False)
+
+    recorded = pack.render(distinct, lambda: _reference_level(say)) if pack else {}
+    spoken: dict[str, AudioSegment] = {}  # by utterance: "Round 2" and "Round two" once
     clips: dict[str, AudioSegment] = {}
+    synthesized = cached = 0
     for done, phrase in enumerate(distinct, start=1):
-        clips[phrase] = synth.synthesize(phrase)
+        utterance = speak_numbers(phrase)
+        if phrase in recorded:
+            clips[phrase] = recorded[phrase]
+        elif utterance in spoken:
+            clips[phrase] = spoken[utterance]
+        else:
+            clip, hit = say(utterance)
+            clips[phrase] = spoken[utterance] = clip
+            cached, synthesized = cached + hit, synthesized + (not hit)
         if on_progress is not None:
             on_progress(done, len(distinct))
-    return clips
+    return Speech(clips, synthesized, cached, len(recorded))
+
+
+# A typical run of cues: the synthesized voice's level on it is what recordings match.
+REFERENCE_TEXT = "Next up: front squat. Keep your chest tall. Halfway. Ten seconds left."
+
+
+def _reference_level(say: Callable[[str], tuple[AudioSegment, bool]]) -> float:
+    from .clips import speech_level
+
+    return speech_level(say(REFERENCE_TEXT)[0])

@@ -2,11 +2,15 @@
 
 A workout's `voice:` is a profile name (a file in a `voices/` folder), a path to a
 profile file, an inline mapping, or an engine voice id such as `en-us+f3`.
+
+A profile file is checked key by key, and a mistake is reported like one in a workout
+file: file:line:column, the key, and what was expected. An inline mapping is checked
+by the same rules; the workout loader places its errors at the `voice:` key.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields as dataclass_fields
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +18,19 @@ from . import schema
 from .fields import Field, compose, mapping, scalar
 from .model import VoiceProfile
 
-_PROFILE_FIELDS = {f.name for f in dataclass_fields(VoiceProfile)}
+ENGINES = ("espeak", "sapi5", "nsss")
+# espeak's documented speed range, words per minute; the other engines accept it too.
+RATE_RANGE = (80, 450)
+
+
+# The profiles that come with audiogen, for runs from any folder of a clone.
+SHIPPED_VOICES = Path(__file__).resolve().parent.parent / "voices"
 
 
 def voice_dirs(base_dir: Path | None = None) -> list[Path]:
-    """Where profiles are looked up, nearest first: beside the workout, then the project."""
-    candidates = [Path.cwd() / "voices"]
+    """Where profiles are looked up, nearest first: beside the workout, the current
+    folder, then the profiles shipped with audiogen."""
+    candidates = [Path.cwd() / "voices", SHIPPED_VOICES]
     if base_dir is not None:
         candidates = [base_dir / "voices", base_dir.parent / "voices", *candidates]
     seen: list[Path] = []
@@ -37,10 +48,11 @@ def resolve_voice(
     taken as an engine voice id (the engine checks it when it starts)."""
     if spec is None:
         return VoiceProfile()
+    base = base_dir or Path.cwd()
     if isinstance(spec, dict):
-        return _profile_from_mapping(spec, default_name="inline")
+        return profile_from_mapping(spec, default_name="inline", base_dir=base)
     if spec.endswith((".yaml", ".yml")):
-        path = Path(spec) if Path(spec).is_absolute() else (base_dir or Path.cwd()) / spec
+        path = Path(spec) if Path(spec).is_absolute() else base / spec
         if not path.is_file():
             raise ValueError(f"no voice profile at {path}")
         return load_profile(path)
@@ -52,35 +64,31 @@ def resolve_voice(
 
 
 def load_profile(path: Path) -> VoiceProfile:
-    """Read a `voices/*.yaml` profile, with positioned errors like a workout file."""
+    """Read a `voices/*.yaml` profile; errors carry file:line:column like a workout's."""
     root = Field(compose(path.read_text(encoding="utf-8"), str(path)), "", str(path))
-    keys = mapping(root, schema.VOICE_KEYS, what="a voice profile")
-    values = {key: scalar(field) for key, field in keys.items()}
-    return _profile_from_mapping(values, default_name=path.stem)
+    values: dict[str, Any] = {"name": path.stem}
+    for key, field in mapping(root, schema.VOICE_KEYS, what="a voice profile").items():
+        try:
+            values[key] = _RULES[key](scalar(field), path.parent)
+        except ValueError as exc:
+            raise field.error(str(exc), hint=_HINTS.get(key)) from None
+    return VoiceProfile(**values)
 
 
-def _profile_from_mapping(values: dict[str, Any], *, default_name: str) -> VoiceProfile:
-    known = {k: v for k, v in values.items() if k in _PROFILE_FIELDS}
-    known.setdefault("name", default_name)
-    try:
-        profile = VoiceProfile(**known)
-    except TypeError as exc:
-        raise ValueError(f"not a voice profile: {exc}") from None
-    _check_profile(profile)
-    return profile
-
-
-def _check_profile(profile: VoiceProfile) -> None:
-    if not isinstance(profile.voice, str) or not profile.voice:
-        raise ValueError("a voice profile needs 'voice', an engine voice id such as en-us")
-    if not isinstance(profile.rate, int) or not 80 <= profile.rate <= 450:
-        raise ValueError(f"rate must be words per minute between 80 and 450, got {profile.rate!r}")
-    if not isinstance(profile.volume, int | float) or not 0 < profile.volume <= 1:
-        raise ValueError(f"volume must be between 0 and 1, got {profile.volume!r}")
-    if profile.pitch is not None and not (
-        isinstance(profile.pitch, int) and 0 <= profile.pitch <= 100
-    ):
-        raise ValueError(f"pitch must be a whole number from 0 to 100, got {profile.pitch!r}")
+def profile_from_mapping(
+    values: dict[str, Any], *, default_name: str, base_dir: Path
+) -> VoiceProfile:
+    """A profile from plain values (an inline `voice:` mapping); ValueError names the key."""
+    checked: dict[str, Any] = {"name": default_name}
+    for key, value in values.items():
+        rule = _RULES.get(key)
+        if rule is None:
+            raise ValueError(f"unknown voice profile key {key!r}")
+        try:
+            checked[key] = rule(value, base_dir)
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+    return VoiceProfile(**checked)
 
 
 def list_profiles(base_dir: Path | None = None) -> list[VoiceProfile]:
@@ -90,3 +98,70 @@ def list_profiles(base_dir: Path | None = None) -> list[VoiceProfile]:
         for path in sorted(folder.glob("*.yaml")):
             found.setdefault(path.stem, load_profile(path))
     return list(found.values())
+
+
+# --- the rules for each key ------------------------------------------------------------
+# Each takes the YAML value and the folder relative paths start from, and returns the
+# value to store or raises ValueError saying what was expected.
+
+
+def _text(value: Any, _base: Path) -> str:
+    text = str(value).strip() if isinstance(value, str | int | float) else ""
+    if isinstance(value, bool) or not text:
+        raise ValueError(f"expected text, got {value!r}")
+    return text
+
+
+def _engine(value: Any, _base: Path) -> str:
+    if value not in ENGINES:
+        raise ValueError(f"expected one of {', '.join(ENGINES)}, got {value!r}")
+    return str(value)
+
+
+def _rate(value: Any, _base: Path) -> int:
+    low, high = RATE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"expected words per minute, a whole number {low}-{high}; got {value!r}")
+    return value
+
+
+def _volume(value: Any, _base: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(f"expected a number above 0 and at most 1, got {value!r}")
+    return float(value)
+
+
+def _pitch(value: Any, _base: Path) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(f"expected a whole number from 0 to 100, got {value!r}")
+    return value
+
+
+def _clips(value: Any, base: Path) -> Path:
+    folder = Path(_text(value, base)).expanduser()
+    folder = folder if folder.is_absolute() else base / folder
+    if not folder.is_dir():
+        raise ValueError(f"no clips folder at {folder}")
+    return folder.resolve()
+
+
+_RULES: dict[str, Callable[[Any, Path], Any]] = {
+    "name": _text,
+    "description": _text,
+    "engine": _engine,
+    "voice": _text,
+    "rate": _rate,
+    "volume": _volume,
+    "pitch": _pitch,
+    "clips": _clips,
+}
+_HINTS = {
+    "engine": "espeak works everywhere; sapi5 is Windows' own, nsss macOS's",
+    "voice": "run `audiogen voices --lang en` to list the engine's voices",
+    "rate": "175 is an unhurried coach, 200 brisk",
+    "volume": "1.0 is full volume",
+    "pitch": "50 is the voice's normal pitch",
+    "clips": "a folder path, relative to this file",
+}

@@ -96,7 +96,7 @@ def test_timeline_json_follows_the_spec(runner: CliRunner, short: Path) -> None:
     assert kinds == ["lead-in", "work", "rest", "work", "outro"]
     work = data["intervals"][1]
     assert set(work) == {"start", "end", "kind", "exercise", "block", "round", "rounds", "side"}
-    assert work["end"] - work["start"] == 5.0
+    assert round(work["end"] - work["start"], 3) == 5.0
     assert {c["kind"] for c in data["cues"]} == {"speech", "beep"}
     assert data["duration"] == data["intervals"][-1]["end"]
 

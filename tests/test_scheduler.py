@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from audiogen.beeps import BEEP_MS
 from audiogen.compiler import compile_plan
 from audiogen.loader import parse_workout
-from audiogen.model import BlockFormat, Workout
-from audiogen.scheduler import LEAD_IN_PAUSE_MS, schedule
-from audiogen.timeline import NEVER_DROPPED, CueKind, IntervalKind, Role, Timeline
+from audiogen.model import Workout
+from audiogen.scheduler import schedule
+from audiogen.timeline import CueKind, Role, Timeline
 
+from . import rules
 from .strategies import speech_ms, workouts
 
 
@@ -25,133 +26,46 @@ def build(workout: Workout) -> Timeline:
     return schedule(plan, {text: speech_ms(text) for text in plan.phrases()})
 
 
-def expected_work_lengths(workout: Workout) -> list[int]:
-    """Derived from the spec's table of formats, independently of the compiler."""
-    lengths: list[int] = []
-    for block in workout.blocks:
-        if block.format is BlockFormat.AMRAP:
-            lengths.append(block.time_ms or 0)
-        elif block.format is BlockFormat.EMOM:
-            lengths += [block.every_ms] * block.rounds
-        elif block.format is BlockFormat.TABATA:
-            lengths += [
-                block.exercises[i % len(block.exercises)].work_ms for i in range(block.rounds)
-            ]
-        else:
-            for _ in range(block.rounds):
-                for ex in block.exercises:
-                    lengths += [ex.work_ms] * (2 if ex.sides == "each" else 1)
-    return lengths
-
-
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_rule1_the_clock_is_exact(workout: Workout) -> None:
-    timeline = build(workout)
-    intervals = timeline.intervals
-    assert intervals[0].start_ms == 0 and intervals[0].kind is IntervalKind.LEAD_IN
-    assert intervals[-1].kind is IntervalKind.OUTRO
-    assert intervals[-1].end_ms == timeline.duration_ms
-    for before, after in itertools.pairwise(intervals):
-        assert before.end_ms == after.start_ms
-        assert before.length_ms > 0
-    assert [i.length_ms for i in timeline.work_intervals] == expected_work_lengths(workout)
-    assert all(i.kind is not IntervalKind.REST or i.length_ms > 0 for i in intervals)
+    rules.rule1_the_clock_is_exact(workout, build(workout))
 
 
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_rule2_nothing_overlaps(workout: Workout) -> None:
-    timeline = build(workout)
-    cues = timeline.cues
-    for before, after in itertools.pairwise(cues):
-        assert before.end_ms <= after.start_ms, (before, after)
-    boundaries = {b for i in timeline.work_intervals for b in (i.start_ms, i.end_ms)}
-    for cue in cues:
-        if cue.kind is CueKind.SPEECH:
-            assert not any(cue.start_ms < b < cue.end_ms for b in boundaries), cue
-            assert cue.start_ms not in boundaries, cue
-    assert cues[-1].end_ms <= timeline.duration_ms
+    rules.rule2_nothing_overlaps(workout, build(workout))
 
 
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_rule3_every_work_interval_is_named(workout: Workout) -> None:
-    timeline = build(workout)
-    intervals = timeline.intervals
-    names = [c for c in timeline.cues if c.role is Role.NAME]
-    for index, work in enumerate(intervals):
-        if work.kind is not IntervalKind.WORK:
-            continue
-        before = intervals[index - 1]
-        assert work.exercise is not None
-        ok = [
-            c
-            for c in names
-            if work.exercise in (c.text or "")
-            and (
-                (
-                    before.kind is not IntervalKind.WORK
-                    and before.start_ms <= c.start_ms < work.start_ms
-                )
-                or work.start_ms + BEEP_MS[Role.START] <= c.start_ms <= work.start_ms + 1000
-            )
-        ]
-        assert ok, f"{work} is not named"
+    rules.rule3_every_work_interval_is_named(workout, build(workout))
 
 
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_rule4_countdown_beeps(workout: Workout) -> None:
-    timeline = build(workout)
-    beeps = [c for c in timeline.cues if c.kind is CueKind.BEEP]
-
-    def sounding(t: int) -> bool:
-        return any(b.start_ms <= t < b.end_ms for b in beeps)
-
-    plan = compile_plan(workout)
-    works = [s for s in plan.segments if s.kind is IntervalKind.WORK]
-    for segment, work in zip(works, timeline.work_intervals, strict=True):
-        n = segment.cues.countdown
-        assert any(b.start_ms == work.start_ms and b.role is Role.START for b in beeps)
-        for k in range(1, n + 1):
-            assert sounding(work.start_ms - k * 1000), (work, k)
-            if work.length_ms - k * 1000 >= 1000:
-                assert sounding(work.end_ms - k * 1000), (work, -k)
-        assert any(b.start_ms == work.end_ms and b.role in (Role.END, Role.START) for b in beeps)
+    rules.rule4_countdown_beeps(workout, build(workout))
 
 
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_rule5_only_droppable_cues_are_dropped(workout: Workout) -> None:
-    timeline = build(workout)
-    assert not [d for d in timeline.dropped if d.role in NEVER_DROPPED]
-    assert all(d.reason.startswith("no room") for d in timeline.dropped)
+    rules.rule5_only_droppable_cues_are_dropped(workout, build(workout))
 
 
 @settings(max_examples=150, deadline=None)
 @given(workouts)
 def test_tips_in_a_work_interval_stay_in_its_first_half(workout: Workout) -> None:
-    timeline = build(workout)
-    optional = [c for c in timeline.cues if c.role in (Role.TIP, Role.NEXT, Role.MODIFICATION)]
-    for work in timeline.work_intervals:
-        for cue in optional:
-            if work.start_ms <= cue.start_ms < work.end_ms:
-                assert cue.end_ms <= work.start_ms + work.length_ms // 2
+    rules.tips_in_a_work_interval_stay_in_its_first_half(workout, build(workout))
 
 
 @settings(max_examples=100, deadline=None)
 @given(workouts)
 def test_rule6_lead_in_just_long_enough_and_an_outro(workout: Workout) -> None:
-    timeline = build(workout)
-    lead_in = timeline.intervals[0]
-    spoken = [c for c in timeline.cues if c.kind is CueKind.SPEECH and c.end_ms <= lead_in.end_ms]
-    assert spoken[0].role is Role.INTRO and workout.title in (spoken[0].text or "")
-    countdown = compile_plan(workout).segments[0].cues.countdown
-    assert lead_in.end_ms <= spoken[-1].end_ms + LEAD_IN_PAUSE_MS + countdown * 1000 + 100
-    outro = timeline.intervals[-1]
-    assert any(c.role is Role.OUTRO and c.start_ms >= outro.start_ms for c in timeline.cues)
-    assert outro.length_ms <= 10_000
+    rules.rule6_lead_in_just_long_enough_and_an_outro(workout, build(workout))
 
 
 # ---- examples worked by hand from the spec -----------------------------------------
@@ -203,12 +117,58 @@ def test_a_hand_worked_timeline() -> None:
     assert halfway == [20_000, 80_000]
 
 
-def test_zero_rest_names_the_exercise_right_after_the_start_beep() -> None:
+def test_zero_rest_announces_next_up_at_the_end_of_the_work_before() -> None:
     timeline = build(parse_workout("title: T\nwork: 20s\nrest: 0\nexercises: [Squat, Lunge]\n"))
-    second = timeline.work_intervals[1]
-    (name,) = [c for c in timeline.cues if c.role is Role.NAME and c.text == "Lunge"]
-    assert second.start_ms + BEEP_MS[Role.START] < name.start_ms < second.start_ms + 1000
+    first, second = timeline.work_intervals
+    (name,) = [c for c in timeline.cues if c.role is Role.NAME and "Lunge" in (c.text or "")]
+    assert name.text == "Next up: Lunge"
+    first_tick = second.start_ms - 3000
+    assert first.start_ms + first.length_ms // 2 <= name.start_ms and name.end_ms < first_tick
     assert not any(c.role is Role.END and c.start_ms == second.start_ms for c in timeline.cues)
+
+
+def test_zero_rest_after_a_short_work_names_it_right_after_the_start_beep() -> None:
+    text = "title: T\nwork: 5s\nrest: 0\nexercises: [Squat, Single-Leg Romanian Deadlift]\n"
+    timeline = build(parse_workout(text))
+    second = timeline.work_intervals[1]
+    (name,) = [c for c in timeline.cues if c.role is Role.NAME and "Deadlift" in (c.text or "")]
+    assert name.text == "Single-Leg Romanian Deadlift"
+    assert second.start_ms + BEEP_MS[Role.START] < name.start_ms < second.start_ms + 1000
+
+
+def test_switch_sides_has_a_beep_at_the_exact_midpoint_then_the_call() -> None:
+    timeline = build(parse_workout("title: T\nexercises:\n  - {name: Lunge, sides: switch}\n"))
+    (work,) = timeline.work_intervals
+    midpoint = work.start_ms + 20_000
+    assert any(c.kind is CueKind.BEEP and c.start_ms == midpoint for c in timeline.cues)
+    (switch,) = [c for c in timeline.cues if c.role is Role.SWITCH]
+    assert midpoint < switch.start_ms < midpoint + 500 and switch.text == "Switch sides"
+    assert not any(c.role is Role.HALFWAY for c in timeline.cues)
+
+
+def test_a_name_too_long_for_a_short_interval_takes_the_closing_ticks_room() -> None:
+    text = "title: T\nwork: 5s\nrest: 0\nexercises: [Hip Thrust, Single-Leg Romanian Deadlift]\n"
+    timeline = build(parse_workout(text))
+    assert [d.role for d in timeline.dropped] == [Role.COUNTDOWN]
+    assert timeline.dropped[0].text == "countdown ticks during Single-Leg Romanian Deadlift"
+    second = timeline.work_intervals[1]
+    ticks = [
+        c
+        for c in timeline.cues
+        if c.role is Role.COUNTDOWN and second.start_ms < c.start_ms < second.end_ms
+    ]
+    assert not ticks
+    names = [c for c in timeline.cues if c.role is Role.NAME and "Deadlift" in (c.text or "")]
+    assert len(names) == 1
+
+
+def test_reps_are_spoken_with_the_name() -> None:
+    text = (
+        "title: T\nblocks:\n  - {format: emom, rounds: 2, exercises: [{name: Burpee, reps: 8}]}\n"
+    )
+    timeline = build(parse_workout(text))
+    said = [c.text for c in timeline.cues if c.role in (Role.NAME, Role.ROUND)]
+    assert said == ["Minute 1 of 2.", "First up: 8 Burpees", "Minute 2 of 2.", "Next up: 8 Burpees"]
 
 
 SHORT_REST = """\

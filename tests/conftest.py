@@ -1,0 +1,29 @@
+"""Fixtures for every test: the speech cache never touches the real home directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from audiogen.cache import ENV_VAR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """For module- and session-scoped fixtures, which run before any function fixture."""
+    folder = tmp_path_factory.mktemp("speech-cache-session")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_VAR, str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def speech_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A fresh, empty cache for each test, so no test depends on another's phrases."""
+    folder = tmp_path_factory.mktemp("speech-cache")
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    return folder
