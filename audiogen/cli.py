@@ -48,6 +48,10 @@ class AudiogenGroup(click.Group):
                 raise
             click.secho(f"audiogen: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`audiogen voices | head`): not an error worth a word.
+            sys.stderr.close()
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("\naudiogen: interrupted; nothing was written.", err=True)
             ctx.exit(130)
@@ -252,7 +256,11 @@ def _say_sample(text: str, voice: str | None, output: Path) -> None:
 @click.argument("workout", type=WORKOUT)
 @click.option("--voice", metavar="NAME|PATH", help="Check against this voice's clips instead.")
 def record_list(workout: Path, voice: str | None) -> None:
-    """Print the phrases WORKOUT speaks, each with the clip file name to record it as."""
+    """Print the phrases WORKOUT speaks, as clip files to record.
+
+    Each line is a clause of a cue and the file name that replaces it in a voice's
+    `clips:` folder; [x] marks those the workout's voice already has.
+    """
     from .clips import ClipPack, needed_phrases
     from .compiler import compile_plan
 
@@ -261,10 +269,12 @@ def record_list(workout: Path, voice: str | None) -> None:
     pack = ClipPack.load(folder) if folder is not None else None
     needed = needed_phrases(compile_plan(model).phrases())
     click.echo(f"Phrases {model.title} speaks, as clip files for a voice's `clips:` folder:")
+    recorded = 0
     for phrase in needed:
-        have = "[x]" if pack is not None and pack.file_for(phrase.text) else "[ ]"
-        click.echo(f"  {have} {phrase.file:<40} {phrase.text}")
-    recorded = sum(1 for p in needed if pack is not None and pack.file_for(p.text))
+        have = pack.file_for(phrase.text) if pack is not None else None
+        recorded += have is not None
+        mark, name = ("[x]", have.name) if have is not None else ("[ ]", phrase.file)
+        click.echo(f"  {mark} {name:<40} {phrase.text}")
     where = f"in {folder}" if folder is not None else "(the voice has no clips folder)"
     click.echo(
         f"{recorded} of {len(needed)} recorded {where}. Numbers may be spelled either way "
@@ -327,7 +337,7 @@ def _print_summary(
         click.echo(
             f"Left out {_count(len(timeline.dropped), 'cue')} for lack of time "
             f"({', '.join(roles)}); see `dropped` in {output.with_suffix('.json')}. "
-            "To hear them, lengthen rests or lower cues.tips."
+            "To hear them, lengthen rests or work intervals, or lower cues.tips."
         )
 
 

@@ -6,11 +6,14 @@ binary, so everything here runs that binary directly and parses MP3 headers in P
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from .errors import EncoderError
 from .pcm import load_pydub
@@ -50,6 +53,82 @@ def tail_lines(text: str, count: int = 5) -> str:
 def ffmpeg_path_arg(path: Path) -> str:
     # The file: protocol stops ffmpeg reading "a:b.mp3" as protocol "a" or "-x" as an option.
     return f"file:{Path(path).absolute()}"
+
+
+def base_command() -> list[str]:
+    """ffmpeg with the options every run here shares: quiet, never reading the terminal."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats"]
+
+
+def run_fed(
+    command: list[str],
+    chunks: Iterable[bytes],
+    *,
+    what: str,
+    hint_for: Callable[[str], str | None] = lambda log: None,
+) -> str:
+    """Run ffmpeg with `chunks` written to its stdin; return its log (stderr).
+
+    Raises EncoderError, saying it failed to `what`, if ffmpeg fails or stops reading.
+    On any exception (KeyboardInterrupt included) ffmpeg is killed before this returns,
+    so the caller can safely remove the files it was writing.
+    """
+    # The log goes to a file, not a pipe nobody reads while we write stdin: a full
+    # stderr pipe would block ffmpeg and, with it, us.
+    with tempfile.TemporaryFile() as log:
+        process = _spawn(command, log)
+        try:
+            broken_pipe = _feed(process, chunks)
+            returncode = process.wait()
+        finally:
+            _stop(process)
+        log.seek(0)
+        text = log.read().decode(errors="replace")
+    if returncode != 0 or broken_pipe:
+        detail = tail_lines(text) or "(no output)"
+        message = f"ffmpeg failed to {what} (exit code {returncode}):\n{detail}"
+        raise EncoderError(message, hint=hint_for(text))
+    return text
+
+
+def _spawn(command: list[str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            # Its own session: Ctrl-C reaches only us, and we stop ffmpeg and clean up,
+            # instead of ffmpeg dying first and the interrupt looking like an encoder error.
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise EncoderError(
+            f"cannot run ffmpeg ({command[0]}): {exc.strerror or exc}",
+            hint="reinstall imageio-ffmpeg, or put a working ffmpeg on PATH",
+        ) from exc
+
+
+def _feed(process: subprocess.Popen[bytes], chunks: Iterable[bytes]) -> bool:
+    """Write every chunk to ffmpeg; True if ffmpeg stopped reading (it exited early)."""
+    assert process.stdin is not None
+    try:
+        for chunk in chunks:
+            process.stdin.write(chunk)
+        process.stdin.close()
+    except BrokenPipeError:
+        return True
+    return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Make sure ffmpeg is gone (killed if still running) before its output is removed."""
+    if process.poll() is None:
+        process.kill()
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    process.wait()
 
 
 def decode_to_pcm(path: Path | str, *, sample_rate: int = 44100, channels: int = 1) -> bytes:

@@ -405,14 +405,20 @@ def trim_silence(samples: bytes, frame_rate: int, pad_ms: int = PAD_MS) -> bytes
 
 
 def make_synthesizer(profile: VoiceProfile) -> Synthesizer:
-    """The synthesizer for a profile's `engine`."""
-    if profile.engine == "espeak":
-        return EspeakSynthesizer(profile)
-    if profile.engine in ENGINES:
-        return Pyttsx3Synthesizer(profile)
-    raise VoiceError(
-        f"unknown speech engine {profile.engine!r}", hint=f"use one of: {', '.join(ENGINES)}"
-    )
+    """The synthesizer for a profile's `engine`; errors name the profile they came from."""
+    try:
+        if profile.engine == "espeak":
+            return EspeakSynthesizer(profile)
+        if profile.engine in ENGINES:
+            return Pyttsx3Synthesizer(profile)
+        raise VoiceError(
+            f"unknown speech engine {profile.engine!r}", hint=f"use one of: {', '.join(ENGINES)}"
+        )
+    except VoiceError as exc:
+        if profile.name in (profile.voice, VoiceProfile.name):  # a bare voice id: no profile
+            raise
+        message = f"voice profile {profile.name!r}: {exc.message}"
+        raise VoiceError(message, hint=exc.hint) from exc
 
 
 class Pyttsx3Synthesizer:
@@ -599,9 +605,9 @@ def speak_phrases(
     source = CachedSynthesizer(synth, cache) if cache is not None else None
 
     def say(text: str) -> tuple[AudioSegment, bool]:
-        return source.lookup(text) if source else (synth.synthesize(text), False)
+        return source.lookup(text) if source is not None else (synth.synthesize(text), False)
 
-    recorded = pack.render(distinct, lambda: _reference_level(say)) if pack else {}
+    recorded = pack.render(distinct, lambda: _reference_level(say)) if pack is not None else {}
     spoken: dict[str, AudioSegment] = {}  # by utterance: "Round 2" and "Round two" once
     clips: dict[str, AudioSegment] = {}
     synthesized = cached = 0

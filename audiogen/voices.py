@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .errors import Position, WorkoutError
 from .fields import Field, compose, mapping, scalar
 from .model import VoiceProfile
 
@@ -65,7 +66,14 @@ def resolve_voice(
 
 def load_profile(path: Path) -> VoiceProfile:
     """Read a `voices/*.yaml` profile; errors carry file:line:column like a workout's."""
-    root = Field(compose(path.read_text(encoding="utf-8"), str(path)), "", str(path))
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise WorkoutError(
+            "the voice profile is empty",
+            position=Position(str(path), 1, 1),
+            hint="write at least `voice:`, e.g. voice: en-us",
+        )
+    root = Field(compose(text, str(path)), "", str(path))
     values: dict[str, Any] = {"name": path.stem}
     for key, field in mapping(root, schema.VOICE_KEYS, what="a voice profile").items():
         try:

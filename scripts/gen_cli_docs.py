@@ -22,9 +22,7 @@ def render() -> str:
         "# Command-line reference\n",
         "Generated from `--help` by `scripts/gen_cli_docs.py`; do not edit by hand.\n",
     ]
-    for name in [None, *sorted(cli.commands)]:
-        command = cli if name is None else cli.commands[name]
-        title = "audiogen" if name is None else f"audiogen {name}"
+    for title, command in _commands("audiogen", cli):
         with click.Context(
             command, info_name=title, terminal_width=88, max_content_width=88,
             help_option_names=["-h", "--help"],
@@ -32,6 +30,15 @@ def render() -> str:
             text = command.get_help(ctx)
         parts.append(f"## `{title}`\n\n```text\n{text}\n```\n")
     return "\n".join(parts)
+
+
+def _commands(title: str, command: click.Command) -> list[tuple[str, click.Command]]:
+    """The command and, for a group, every subcommand under it, depth first."""
+    found = [(title, command)]
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            found += _commands(f"{title} {name}", command.commands[name])
+    return found
 
 
 def main() -> None:

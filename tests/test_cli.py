@@ -148,3 +148,24 @@ def test_failed_build_keeps_the_earlier_file(
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert out.read_bytes() == b"earlier good file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["short.mp3", "short.yaml"]
+
+
+def test_set_overrides_any_setting_by_key_path(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(
+        cli,
+        ["timeline", str(short), "--json", "--set", "exercises.2.work=12s", "--set", "rounds=2"],
+    )
+    assert result.exit_code == 0, result.output
+    works = [i for i in json.loads(result.output)["intervals"] if i["kind"] == "work"]
+    assert [round(w["end"] - w["start"], 3) for w in works] == [5.0, 12.0, 5.0, 12.0]
+
+
+def test_set_with_a_bad_value_exits_2_naming_the_option(runner: CliRunner, short: Path) -> None:
+    result = runner.invoke(cli, ["check", str(short)])
+    assert result.exit_code == 0
+    result = runner.invoke(cli, ["timeline", str(short), "--set", "cues.countdown=lots"])
+    assert result.exit_code == 2
+    assert (
+        "--set cues.countdown=lots: error at cues.countdown: expected a whole number"
+        in result.output
+    )

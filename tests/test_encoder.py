@@ -14,10 +14,17 @@ import pytest
 from audiogen import ffmpeg
 from audiogen.encoder import (
     MP3_BITRATES_KBPS,
+    AudioFormat,
+    Chapter,
+    OutputSpec,
+    Part,
+    atomic_directory,
     atomic_output,
     atomic_write_text,
+    encode_audio,
     encode_mp3,
     parse_bitrate,
+    write_audio,
     write_mp3,
 )
 from audiogen.errors import EncoderError
@@ -220,3 +227,132 @@ def test_atomic_output_failure_keeps_previous(previous: Path) -> None:
         temp.write_bytes(b"half a file")
         raise ValueError
     assert_untouched(previous)
+
+
+# --- other formats, chapters, parts -------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [AudioFormat.M4A, AudioFormat.WAV])
+def test_m4a_and_wav_decode_to_the_right_length(tmp_path: Path, fmt: AudioFormat) -> None:
+    path = tmp_path / f"t.{fmt}"
+    encode_audio(chunked(TRACK), path, OutputSpec(fmt))
+    decoded = decode_to_pcm(path)
+    # WAV is exact; AAC's priming is undone by the MP4 edit list, to a millisecond.
+    assert abs(len(decoded) - len(TRACK)) <= (0 if fmt is AudioFormat.WAV else 2 * 44)
+    assert 7000 < max(array.array("h", decoded)[:RATE]) < 9000
+
+
+def test_m4a_carries_its_chapters_and_tags(tmp_path: Path) -> None:
+    from mutagen.mp4 import MP4
+
+    path = tmp_path / "t.m4a"
+    chapters = [Chapter(0, 1000, "Get ready"), Chapter(1000, 2500, "Round 2: Squat; deep = good")]
+    spec = OutputSpec(AudioFormat.M4A, "64k")
+    encode_audio(chunked(TRACK), path, spec, tags={"title": "Legs"}, chapters=chapters)
+    m4a = MP4(path)
+    assert [(c.start, c.title) for c in m4a.chapters] == [(0.0, c.title) for c in chapters[:1]] + [
+        (1.0, chapters[1].title)
+    ]
+    assert m4a.tags is not None and m4a.tags["\xa9nam"] == ["Legs"]
+
+
+@pytest.mark.parametrize("bitrate", ["32k", "48k", "96"])
+def test_aac_below_64k_is_refused(tmp_path: Path, bitrate: str) -> None:
+    with pytest.raises(EncoderError, match="64k to 320k"):
+        encode_audio(chunked(TRACK), tmp_path / "x.m4a", OutputSpec(AudioFormat.M4A, bitrate))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parts_are_cut_at_their_exact_samples(tmp_path: Path) -> None:
+    cuts = [(0, 44_100), (44_100, 100_001), (100_001, 3 * RATE)]
+    parts = [
+        Part(tmp_path / f"p{i}.mp3", a, b, {"title": f"P{i}"}) for i, (a, b) in enumerate(cuts)
+    ]
+    write_audio(chunked(TRACK), tmp_path / "whole.mp3", OutputSpec(), parts=parts)
+    assert len(decode_to_pcm(tmp_path / "whole.mp3")) == len(TRACK)
+    for part, (start, end) in zip(parts, cuts, strict=True):
+        # Cut exactly; but for some lengths LAME's padding note is a few samples short.
+        assert 0 <= len(decode_to_pcm(part.path)) // 2 - (end - start) <= 8
+        assert part.path.read_bytes().startswith(b"ID3")  # parts get their own tags
+
+
+def test_atomic_directory_replaces_a_folder_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "split"
+    folder.mkdir()
+    (folder / "old.mp3").write_bytes(OLD_BYTES)
+    with pytest.raises(KeyboardInterrupt), atomic_directory(folder) as temp:
+        (temp / "new.mp3").write_bytes(b"half")
+        raise KeyboardInterrupt
+    assert [p.name for p in folder.iterdir()] == ["old.mp3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["split"]
+    with atomic_directory(folder) as temp:
+        (temp / "new.mp3").write_bytes(b"whole")
+    assert [p.name for p in folder.iterdir()] == ["new.mp3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["split"]
+
+
+# --- a split build, and a build interrupted mid-encode -------------------------------------
+
+SHORT = """\
+title: Split Check
+work: 6s
+rest: 3s
+rounds: 2
+exercises: [Squat, {name: Side Lunge, sides: each}]
+"""
+
+
+def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> None:
+    from audiogen.build import build_workout
+    from audiogen.loader import parse_workout
+    from audiogen.speech import ToneSynthesizer
+
+    output = tmp_path / "legs.mp3"
+    workout = parse_workout(SHORT, source="split.yaml")
+    result = build_workout(workout, output, split=True, synthesizer=ToneSynthesizer())
+    folder = tmp_path / "legs"
+    lines = (folder / "legs.m3u").read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["#EXTM3U", "#PLAYLIST:Split Check"]
+    names = lines[3::2]
+    intervals = [i for i in result.timeline.intervals if i.length_ms > 0]
+    assert len(names) == len(intervals)
+    assert names[0] == "legs-01-lead-in.mp3" and names[1] == "legs-02-round-1-squat.mp3"
+    assert sorted([*names, "legs.m3u"]) == sorted(p.name for p in folder.iterdir())
+    for name, interval in zip(names, intervals, strict=True):
+        assert probe_mp3(folder / name).duration_ms == interval.length_ms
+    assert leftovers(tmp_path) == [] and output.exists()
+
+
+LONG = """\
+title: Long Haul
+work: 50s
+rest: 10s
+rounds: 15
+cues: {tips: 0}
+exercises: [Squat, Lunge]
+"""
+
+
+def test_interrupt_mid_encode_keeps_the_previous_file(tmp_path: Path) -> None:
+    """A real `audiogen build` of a 30-minute track, sent SIGINT while ffmpeg encodes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "long.yaml"
+    source.write_text(LONG)
+    output = tmp_path / "long.mp3"
+    output.write_bytes(OLD_BYTES)
+    command = [sys.executable, "-m", "audiogen", "build", str(source), "-o", str(output)]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size > 0 for p in tmp_path.glob(".long.mp3.*.part")):
+        assert build.poll() is None, build.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=30)
+    assert build.returncode == 130, err
+    assert output.read_bytes() == OLD_BYTES
+    assert leftovers(tmp_path) == []

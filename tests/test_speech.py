@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 
@@ -18,10 +18,13 @@ from audiogen.model import VoiceProfile
 from audiogen.speech import (
     EngineVoice,
     EspeakSynthesizer,
+    Pyttsx3Synthesizer,
     Synthesizer,
     ToneSynthesizer,
     list_engine_voices,
     load_espeak,
+    make_synthesizer,
+    speak_phrases,
     synthesize_phrases,
 )
 
@@ -290,3 +293,132 @@ def test_tone_length_follows_the_text() -> None:
     assert -30 < clip.dBFS < -15
     data = samples(clip)
     assert abs(data[0]) < 50 and abs(data[-1]) < 50
+
+
+# --- numbers are spoken as words ------------------------------------------------------------
+
+
+def test_the_engine_hears_numbers_as_words_and_clips_keep_the_shown_text() -> None:
+    counting = CountingSynthesizer(ToneSynthesizer())
+    speech = speak_phrases(["Round 2 of 3.", "10 seconds left", "Round two of three."], counting)
+    assert counting.asked == ["Round two of three.", "ten seconds left"]
+    assert list(speech.clips) == ["Round 2 of 3.", "10 seconds left", "Round two of three."]
+    assert speech.synthesized == 2
+
+
+def test_a_workout_speaks_its_numbers(voice: EspeakSynthesizer) -> None:
+    from audiogen.build import render_timeline
+    from audiogen.loader import parse_workout
+
+    workout = parse_workout("title: T\nwork: 40s\nrounds: 2\nexercises: [Squat, Lunge]\n")
+    counting = CountingSynthesizer(voice)
+    rendered = render_timeline(workout, synthesizer=counting)
+    assert "Round two of two." in counting.asked and "ten seconds left" in counting.asked
+    assert not any(ch.isdigit() for text in counting.asked for ch in text)
+    shown = [c.text for c in rendered.timeline.cues if c.kind == "speech"]
+    assert "10 seconds left" in shown
+
+
+# --- platform engines through pyttsx3 (SAPI5, NSSS): a fake engine on Linux ------------------
+
+
+class FakeVoice:
+    def __init__(self, id: str, name: str, languages: list[str]) -> None:
+        self.id, self.name, self.languages = id, name, languages
+
+
+class FakePyttsx3Engine:
+    """Behaves like pyttsx3's save_to_file route at its worst: the file is written
+    only after runAndWait returns, and the finished event fires late too."""
+
+    VOICES: ClassVar[list[FakeVoice]] = [
+        FakeVoice("HKEY\\TTS_MS_EN-US_ZIRA_11.0", "Microsoft Zira Desktop", ["en_US"]),
+        FakeVoice("HKEY\\TTS_MS_EN-GB_HAZEL_11.0", "Microsoft Hazel Desktop", ["en_GB"]),
+    ]
+
+    def __init__(self) -> None:
+        self.properties: dict[str, object] = {"voices": self.VOICES}
+        self.queued: list[tuple[str, str]] = []
+        self.callbacks: list[object] = []
+        self.saved: list[tuple[str, dict[str, object]]] = []
+
+    # camelCase: pyttsx3's own method names.
+    def getProperty(self, name: str) -> object:
+        return self.properties[name]
+
+    def setProperty(self, name: str, value: object) -> None:
+        self.properties[name] = value
+
+    def connect(self, topic: str, callback: object) -> None:
+        assert topic == "finished-utterance"
+        self.callbacks.append(callback)
+
+    def save_to_file(self, text: str, filename: str) -> None:
+        self.queued.append((text, filename))
+
+    def runAndWait(self) -> None:
+        import threading
+
+        assert len(self.queued) == 1, "one save_to_file per runAndWait"
+        text, filename = self.queued.pop()
+        self.saved.append((text, dict(self.properties)))
+        threading.Timer(0.03, self._write, (text, filename)).start()
+
+    def _write(self, text: str, filename: str) -> None:
+        import wave
+
+        tone = ToneSynthesizer().synthesize(text).set_frame_rate(22_050)
+        silence = bytes(2 * 2205)  # 100 ms each side, as engines leave
+        with wave.open(filename, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22_050)
+            out.writeframes(silence + tone.raw_data + silence)
+        for callback in self.callbacks:
+            callback(name=None, completed=True)  # type: ignore[operator]
+
+
+def platform_synth(voice: str, engine: FakePyttsx3Engine) -> Pyttsx3Synthesizer:
+    profile = VoiceProfile(engine="sapi5", voice=voice, rate=180, volume=0.8)
+    return Pyttsx3Synthesizer(profile, init=lambda driver: engine)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "chosen"),
+    [("zira", 0), ("Microsoft Hazel Desktop", 1), ("en-gb", 1), ("en-us", 0)],
+)
+def test_platform_voice_is_found_by_name_language_or_part(wanted: str, chosen: int) -> None:
+    engine = FakePyttsx3Engine()
+    assert platform_synth(wanted, engine).voice_id == FakePyttsx3Engine.VOICES[chosen].id
+
+
+def test_platform_engine_speaks_through_save_to_file() -> None:
+    engine = FakePyttsx3Engine()
+    synth = platform_synth("zira", engine)
+    clip = synth.synthesize("Front squat")
+    assert_format(clip)
+    before, after = loud_edges(clip)
+    assert before <= ms_to_frames(30) and after <= ms_to_frames(30)
+    text, settings = engine.saved[0]
+    assert text == "Front squat"
+    assert (settings["rate"], settings["volume"], settings["voice"]) == (180, 0.8, synth.voice_id)
+    assert "sapi5" in synth.key and "TTS_MS_EN-US_ZIRA" in synth.key
+
+
+def test_unknown_platform_voice_lists_close_matches() -> None:
+    with pytest.raises(VoiceError) as info:
+        platform_synth("microsoft zara desktop", FakePyttsx3Engine())
+    assert info.value.hint is not None and "microsoft zira desktop" in info.value.hint
+
+
+@pytest.mark.parametrize("engine", ["sapi5", "nsss"])
+def test_platform_engines_say_when_they_are_missing(engine: str) -> None:
+    # Linux has neither: pyttsx3 fails to import their drivers.
+    with pytest.raises(VoiceError, match=f"the {engine} speech engine is not available"):
+        make_synthesizer(VoiceProfile(engine=engine))
+
+
+def test_espeak_profiles_get_the_espeak_synthesizer() -> None:
+    assert isinstance(make_synthesizer(VoiceProfile()), EspeakSynthesizer)
+    with pytest.raises(VoiceError, match="unknown speech engine"):
+        make_synthesizer(VoiceProfile(engine="festival"))
