@@ -22,7 +22,6 @@ import os
 import struct
 import tempfile
 from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -200,51 +199,3 @@ class CachedSynthesizer:
 
     def synthesize(self, text: str) -> AudioSegment:
         return self.lookup(text)[0]
-
-
-# --- the cache setting and tallies for the current build ---------------------------------
-
-
-@dataclass
-class SpeechTally:
-    """Where the phrases of the builds run inside `speech_session` came from."""
-
-    synthesized: int = 0
-    cached: int = 0
-    recorded: int = 0
-
-
-@dataclass(frozen=True)
-class _Session:
-    enabled: bool
-    tally: SpeechTally
-
-
-_SESSION: ContextVar[_Session | None] = ContextVar("audiogen_speech_session", default=None)
-
-
-@contextlib.contextmanager
-def speech_session(*, enabled: bool = True) -> Iterator[SpeechTally]:
-    """Turn the cache on or off for `render_timeline` calls made inside the block
-    (however deep, e.g. through `build_workout`) and count where their phrases came
-    from. The CLI uses it for `--no-cache` and the summary line."""
-    token = _SESSION.set(_Session(enabled, SpeechTally()))
-    try:
-        session = _SESSION.get()
-        assert session is not None
-        yield session.tally
-    finally:
-        _SESSION.reset(token)
-
-
-def session_enabled() -> bool:
-    session = _SESSION.get()
-    return session is None or session.enabled
-
-
-def record_in_session(synthesized: int, cached: int, recorded: int) -> None:
-    session = _SESSION.get()
-    if session is not None:
-        session.tally.synthesized += synthesized
-        session.tally.cached += cached
-        session.tally.recorded += recorded

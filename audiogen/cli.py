@@ -11,16 +11,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
-from .cache import SpeechTally, speech_session
 from .durations import format_clock, parse_duration
 from .errors import AudiogenError, UsageError
 from .keypath import parse_assignment
 from .loader import Overrides, load_workout
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +88,12 @@ def workout_options(func: F) -> F:
         click.option("--rate", type=click.IntRange(80, 450), help="Speech rate, words per minute."),
         click.option("--tips", type=click.IntRange(min=0), help="Form tips spoken per exercise."),
         click.option(
+            "--music",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Background music (MP3, WAV, FLAC, OGG), looped and ducked under speech.",
+        ),
+        click.option("--no-music", is_flag=True, help="Leave out the file's background music."),
+        click.option(
             "--set",
             "sets",
             metavar="KEY=VALUE",
@@ -121,26 +129,52 @@ WORKOUT = click.Path(dir_okay=False, path_type=Path)
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the MP3 [default: out/<workout name>.mp3].",
+    help="Where to write the audio [default: out/<workout name>.<format>].",
 )
 @click.option(
-    "--bitrate", default="96k", show_default=True, help="Constant MP3 bitrate, e.g. 64k, 96k, 128k."
+    "--format",
+    "audio_format",
+    type=click.Choice(["mp3", "m4a", "wav"]),
+    help="MP3 (constant bitrate), M4A (AAC) or WAV [default: the output's suffix, else mp3].",
+)
+@click.option(
+    "--bitrate",
+    default="96k",
+    show_default=True,
+    help="MP3: 32k to 320k, constant; M4A: 64k to 320k; ignored for WAV.",
+)
+@click.option(
+    "--split", is_flag=True, help="Also write one file per interval and an .m3u playlist."
 )
 @click.option("--no-cache", is_flag=True, help="Synthesize every phrase anew; skip the cache.")
-def build(workout: Path, output: Path | None, bitrate: str, **options: Any) -> None:
-    """Build the MP3 (and its timeline JSON) for WORKOUT."""
+def build(
+    workout: Path,
+    output: Path | None,
+    audio_format: str | None,
+    bitrate: str,
+    split: bool,
+    no_cache: bool,
+    **options: Any,
+) -> None:
+    """Build the MP3 (with chapters, timeline JSON, captions and lyrics) for WORKOUT."""
     from .build import build_workout
+    from .music import choose_music
 
     model = load_workout(workout, _overrides(options))
-    for warning in model.warnings:
-        click.secho(f"audiogen: warning: {warning}", err=True, fg="yellow")
-    target = output or Path("out") / f"{workout.stem}.mp3"
-    use_cache = not options.pop("no_cache", False)
-    # The session carries --no-cache into build_workout's render_timeline and counts
-    # where the phrases came from, for the summary.
-    with _ProgressBars() as progress, speech_session(enabled=use_cache) as speech:
-        result = build_workout(model, target, bitrate=bitrate, progress=progress)
-    _print_summary(result.timeline, result.output, result.synthesized, result.seconds, speech)
+    target = output or Path("out") / f"{workout.stem}.{audio_format or 'mp3'}"
+    music = choose_music(model.music, options["music"], disabled=options["no_music"])
+    with _ProgressBars() as progress:
+        result = build_workout(
+            model,
+            target,
+            bitrate=bitrate,
+            audio_format=audio_format,
+            split=split,
+            music=music,
+            cache=not no_cache,
+            progress=progress,
+        )
+    _print_summary(result)
 
 
 @cli.command()
@@ -173,12 +207,11 @@ def check(workouts: tuple[Path, ...]) -> None:
 @workout_options
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
 @click.option("--no-cache", is_flag=True, help="Synthesize every phrase anew; skip the cache.")
-def timeline(workout: Path, as_json: bool, **options: Any) -> None:
+def timeline(workout: Path, as_json: bool, no_cache: bool, **options: Any) -> None:
     """Print WORKOUT's cue timeline without writing any audio."""
     from .build import render_timeline
 
-    use_cache = not options.pop("no_cache", False)
-    rendered = render_timeline(load_workout(workout, _overrides(options)), cache=use_cache)
+    rendered = render_timeline(load_workout(workout, _overrides(options)), cache=not no_cache)
     if as_json:
         click.echo(json.dumps(rendered.timeline.to_json(), indent=2))
     else:
@@ -321,17 +354,20 @@ def doctor() -> None:
     click.echo(f"ffmpeg: {ffmpeg_exe()}")
 
 
-def _print_summary(
-    timeline: Any, output: Path, synthesized: int, seconds: float, sources: SpeechTally
-) -> None:
+def _print_summary(result: BuildResult) -> None:
+    timeline, output, rendered = result.timeline, result.output, result.rendered
     speech = sum(1 for c in timeline.cues if c.kind == "speech")
-    recorded = f", {sources.recorded} recorded" if sources.recorded else ""
+    recorded = f", {rendered.recorded} recorded" if rendered.recorded else ""
     click.echo(
         f"Wrote {output} ({format_clock(timeline.duration_ms)}): "
         f"{len(timeline.work_intervals)} work intervals, {speech} spoken cues, "
-        f"{len(timeline.cues) - speech} beeps; {synthesized} phrases synthesized, "
-        f"{sources.cached} from the speech cache{recorded}; took {seconds:.1f} s."
+        f"{len(timeline.cues) - speech} beeps; {rendered.synthesized} phrases synthesized, "
+        f"{rendered.cached} from the speech cache{recorded}; took {result.seconds:.1f} s."
     )
+    extras = [p.name for p in result.sidecars]
+    if result.split_folder:
+        extras.append(f"{result.split_folder}/ (one file per interval)")
+    click.echo(f"Beside it: {', '.join(extras)}")
     if timeline.dropped:
         roles = sorted({str(d.role) for d in timeline.dropped})
         click.echo(

@@ -1,4 +1,4 @@
-"""Durations as the user writes them, and as people read them.
+"""Durations (and levels in dB) as the user writes them, and as people read them.
 
 Inside the program every time is an integer number of milliseconds.
 """
@@ -9,6 +9,7 @@ import re
 
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
 _UNITS = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_DB = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:db)?\s*$", re.IGNORECASE)
 _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)")
 
 
@@ -82,3 +83,13 @@ def _plural(n: int, unit: str) -> str:
     if n == 0:
         return ""
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def parse_db(value: str | float) -> float:
+    """'-18dB', '-18 dB', '-18' or -18 -> -18.0. Raises ValueError otherwise."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    match = _DB.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a level in dB (write it like -18dB)")
+    return float(match[1])

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .durations import parse_duration
+from .durations import parse_db, parse_duration
 from .errors import Position, WorkoutError
 
 T = TypeVar("T")
@@ -150,6 +150,14 @@ def duration(field: Field) -> int:
         raise field.error(
             f"expected a duration; {exc}", hint="write 40, 40s, 2m, 1m30s, 1:30 or 2.5s"
         ) from None
+
+
+def level(field: Field) -> float:
+    """A level in dB, like `-18dB`."""
+    try:
+        return parse_db(scalar(field))
+    except ValueError as exc:
+        raise field.error(f"expected a level in dB; {exc}", hint="write it like -18dB") from None
 
 
 def work_duration(field: Field) -> int:

@@ -23,6 +23,7 @@ from .fields import (
     compose,
     countdown,
     duration,
+    level,
     mapping,
     non_empty_list,
     non_negative_int,
@@ -36,7 +37,18 @@ from .fields import (
     work_duration,
 )
 from .keypath import apply_assignment
-from .model import Block, BlockFormat, CueSettings, Exercise, Sides, VoiceProfile, Workout
+from .model import (
+    DEFAULT_DUCK_DB,
+    DEFAULT_VOLUME_DB,
+    Block,
+    BlockFormat,
+    CueSettings,
+    Exercise,
+    MusicBed,
+    Sides,
+    VoiceProfile,
+    Workout,
+)
 from .voices import resolve_voice
 
 T = TypeVar("T")
@@ -101,19 +113,24 @@ def _read_workout(root: Field, overrides: Overrides, base_dir: Path) -> Workout:
         author=optional(keys, "author", string),
         equipment=tuple(optional(keys, "equipment", string_list) or ()),
         voice=_read_voice(keys.get("voice"), overrides, base_dir),
+        music=_read_music(keys["music"], base_dir) if "music" in keys else None,
         source=root.source,
-        warnings=_unsupported(keys),
     )
 
 
-def _unsupported(keys: dict[str, Field]) -> tuple[str, ...]:
-    if "music" not in keys:
-        return ()
-    music = mapping(keys["music"], schema.MUSIC_KEYS, what="music settings")
-    if "file" not in music:
-        raise keys["music"].error("music needs a 'file'", hint="add `file: music/bed.mp3`")
-    where = keys["music"].position
-    return (f"{where}: music is not supported yet; building without it",)
+def _read_music(field: Field, base_dir: Path) -> MusicBed:
+    keys = mapping(field, schema.MUSIC_KEYS, what="music settings")
+    if "file" not in keys:
+        raise field.error("music needs a 'file'", hint="add `file: music/loop.ogg`")
+    path = base_dir / string(keys["file"])
+    if not path.is_file():
+        hint = "the path is relative to the workout file"
+        raise keys["file"].error(f"no music file at {path}", hint=hint)
+    return MusicBed(
+        file=path,
+        volume_db=or_default(optional(keys, "volume", level), DEFAULT_VOLUME_DB),
+        duck_db=or_default(optional(keys, "duck", level), DEFAULT_DUCK_DB),
+    )
 
 
 @dataclass(frozen=True)

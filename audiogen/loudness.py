@@ -418,12 +418,13 @@ MEMO_VERSION = 1
 
 class _Memo:
     """Processed clips (in the speech cache, keyed by the raw clip's samples and the gain)
-    and mix measurements (small files beside it, keyed by everything that was measured)."""
+    and mix measurements (small files among them, keyed by everything measured)."""
 
     def __init__(self, cache: SpeechCache, sample_rate: int) -> None:
         self._cache = cache
         self._rate = sample_rate
-        self._folder = cache.folder.parent / f"loudness-v{MEMO_VERSION}"
+        # Inside the speech cache's folder: `audiogen cache clear` removes these too.
+        self._folder = cache.folder / f"loudness-v{MEMO_VERSION}"
 
     def _clip_key(self, clip: AudioSegment, gain: float) -> str:
         digest = _digest(clip)

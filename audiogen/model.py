@@ -78,6 +78,20 @@ class Block:
     time_ms: int | None = None
 
 
+DEFAULT_VOLUME_DB = -18.0
+DEFAULT_DUCK_DB = -12.0
+
+
+@dataclass(frozen=True)
+class MusicBed:
+    """Background music: the file, its level under the voice, and the extra duck
+    under speech (both in dB, negative)."""
+
+    file: Path
+    volume_db: float = DEFAULT_VOLUME_DB
+    duck_db: float = DEFAULT_DUCK_DB
+
+
 @dataclass(frozen=True)
 class Workout:
     title: str
@@ -86,6 +100,5 @@ class Workout:
     author: str | None = None
     equipment: tuple[str, ...] = ()
     voice: VoiceProfile = field(default_factory=VoiceProfile)
+    music: MusicBed | None = None
     source: str = "<workout>"
-    # Valid settings this version cannot act on yet, said to the user at build time.
-    warnings: tuple[str, ...] = ()

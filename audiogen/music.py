@@ -20,19 +20,22 @@ import bisect
 import contextlib
 import itertools
 import math
-import re
 import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from . import ffmpeg as _ffmpeg
 from .errors import AudiogenError, EncoderError
+from .model import MusicBed
+from .pcm import SAMPLE_RATE
 
-SAMPLE_RATE = 44100
+if TYPE_CHECKING:
+    from .loudness import Measurement
+
 FRAME_BYTES = 4  # stereo s16le
 LOOP_CROSSFADE_MS = 500
 FADE_IN_MS = 3000
@@ -46,35 +49,12 @@ RAMP_STEP = 64  # samples the gain is held for while it moves: 1.5 ms, about 0.1
 VOICE_PAN = math.sqrt(0.5)
 _BLOCK = SAMPLE_RATE  # samples per block while the gain holds still
 
-DEFAULT_VOLUME_DB = -18.0
-DEFAULT_DUCK_DB = -12.0
-_DB = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:db)?\s*$", re.IGNORECASE)
 
 
 class MusicError(AudiogenError):
     """The music file cannot be used."""
 
     exit_code = 2
-
-
-@dataclass(frozen=True)
-class MusicBed:
-    """Background music: the file, its level under the voice, and the extra duck
-    under speech (both in dB, negative)."""
-
-    file: Path
-    volume_db: float = DEFAULT_VOLUME_DB
-    duck_db: float = DEFAULT_DUCK_DB
-
-
-def parse_db(value: str | float) -> float:
-    """'-18dB', '-18 dB', '-18' or -18 -> -18.0. Raises ValueError otherwise."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    match = _DB.match(str(value))
-    if not match:
-        raise ValueError(f"{value!r} is not a level in dB (write it like -18dB)")
-    return float(match[1])
 
 
 def choose_music(
@@ -122,7 +102,8 @@ def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
         yield Music(raw, raw.stat().st_size // FRAME_BYTES, loop_start, measured.integrated, peak)
 
 
-def _decode(source: Path, raw: Path, seconds: float) -> _Measured:
+def _decode(source: Path, raw: Path, seconds: float) -> Measurement:
+    """Decode at most `seconds` of `source` into `raw`, measuring it on the way."""
     from .loudness import parse_ebur128
 
     graph = (
@@ -142,14 +123,7 @@ def _decode(source: Path, raw: Path, seconds: float) -> _Measured:
             f"cannot read the music file {source}",
             hint=f"use an MP3, WAV, FLAC or OGG file ({exc.message.splitlines()[-1]})",
         ) from exc
-    measured = parse_ebur128(log)
-    return _Measured(measured.integrated, measured.true_peak)
-
-
-@dataclass(frozen=True)
-class _Measured:
-    integrated: float
-    true_peak: float | None
+    return parse_ebur128(log)
 
 
 def _crossfade_frames(frames: int) -> int:

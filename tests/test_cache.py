@@ -19,7 +19,6 @@ from audiogen.cache import (
     cache_root,
     clear,
     entry_digest,
-    speech_session,
     usage,
 )
 from audiogen.cli import cli
@@ -225,10 +224,6 @@ def test_no_cache_neither_reads_nor_writes(speech_cache_dir: Path) -> None:
     rendered = render_timeline(workout, synthesizer=Counting(), cache=False)
     assert rendered.cached == 0
     assert usage().entries == 0
-    with speech_session(enabled=False) as tally:
-        render_timeline(workout, synthesizer=Counting())
-    assert usage().entries == 0
-    assert tally.synthesized == rendered.synthesized
 
 
 SHORT = "title: Short\nwork: 5s\nrest: 3s\ncues: {countdown: 2}\nexercises: [Squat, Lunge]\n"

@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from audiogen.cli import cli
 from audiogen.ffmpeg import decode_to_pcm, probe_mp3
+from audiogen.loudness import measure_file
+from audiogen.tags import read_chapters
 
 RATE = 44_100
 WORKOUT = """\
@@ -89,3 +91,33 @@ def test_every_exercise_is_named_before_it_starts(built: tuple[Path, dict[str, o
         assert names, f"{work['exercise']} at {work['start']} is not announced"
         name = names[-1]
         assert peak(pcm, name["start"], name["end"] - name["start"]) > 3000, "the name is silent"
+
+
+def test_a_chapter_for_every_work_interval_in_order(built: tuple[Path, dict[str, object]]) -> None:
+    from mutagen.id3 import ID3
+
+    output, timeline = built
+    works = [i for i in timeline["intervals"] if i["kind"] == "work"]  # type: ignore[union-attr, index]
+    chapters = read_chapters(output)
+    assert len(chapters) == len(works)
+    for (start, end, title), work in zip(chapters, works, strict=True):
+        assert abs(start - work["start"] * 1000) <= 10 and abs(end - work["end"] * 1000) <= 10
+        assert work["exercise"] in title and f"Round {work['round']}" in title
+    tags = ID3(output)
+    assert tags.version[:2] == (2, 3)
+    (toc,) = tags.getall("CTOC")
+    assert list(toc.child_element_ids) == [f"ch{n:03d}" for n in range(len(works))]
+    assert str(tags["TIT2"]) == "End to End"
+
+
+def test_sidecars_beside_the_mp3(built: tuple[Path, dict[str, object]]) -> None:
+    output, _ = built
+    assert output.with_suffix(".vtt").read_text().startswith("WEBVTT")
+    assert "[ti:End to End]" in output.with_suffix(".lrc").read_text()
+
+
+def test_loudness_is_normalized(built: tuple[Path, dict[str, object]]) -> None:
+    output, _ = built
+    measured = measure_file(output)
+    assert abs(measured.integrated - -16) <= 1
+    assert measured.true_peak <= -1

@@ -245,8 +245,26 @@ def test_missing_file_names_the_path(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{tmp_path / 'nope.yaml'}: error: no such file")
 
 
-def test_music_is_validated_and_reported_as_not_built_yet() -> None:
-    workout = parse_workout("title: T\nmusic: {file: bed.mp3}\nexercises: [A]\n", source="w.yaml")
-    assert workout.warnings == ("w.yaml:2:8: music is not supported yet; building without it",)
-    err = error_of("title: T\nmusic: {fiel: bed.mp3}\nexercises: [A]\n")
-    assert err.key_path == "music.fiel" and err.hint and "'file'" in err.hint
+def test_music_bed_with_levels_relative_to_the_workout(tmp_path: Path) -> None:
+    (tmp_path / "bed.ogg").write_bytes(b"not read by the loader")
+    text = "title: T\nmusic: {file: bed.ogg, volume: -20dB, duck: -9 dB}\nexercises: [A]\n"
+    (tmp_path / "w.yaml").write_text(text)
+    music = load_workout(tmp_path / "w.yaml").music
+    assert music is not None
+    assert (music.file, music.volume_db, music.duck_db) == (tmp_path / "bed.ogg", -20.0, -9.0)
+
+
+@pytest.mark.parametrize(
+    ("music", "path", "expected"),
+    [
+        ("{fiel: bed.mp3}", "music.fiel", "unknown key"),
+        ("{volume: -3dB}", "music", "needs a 'file'"),
+        ("{file: nope.mp3}", "music.file", "no music file"),
+        ("{file: w.yaml, duck: loud}", "music.duck", "level in dB"),
+    ],
+)
+def test_music_errors(tmp_path: Path, music: str, path: str, expected: str) -> None:
+    (tmp_path / "w.yaml").write_text(f"title: T\nmusic: {music}\nexercises: [A]\n")
+    with pytest.raises(WorkoutError) as caught:
+        load_workout(tmp_path / "w.yaml")
+    assert caught.value.key_path == path and expected in caught.value.reason

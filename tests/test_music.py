@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from audiogen.build import build_workout
+from audiogen.durations import parse_db
 from audiogen.ffmpeg import decode_to_pcm, probe_mp3
 from audiogen.loader import parse_workout
 from audiogen.loudness import measure_file
@@ -25,7 +26,6 @@ from audiogen.music import (
     choose_music,
     crossfade,
     open_music,
-    parse_db,
 )
 
 RATE = 44100
