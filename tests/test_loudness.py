@@ -16,9 +16,11 @@ from audiogen.loader import parse_workout
 from audiogen.loudness import (
     BLOCK_MS,
     HOP_MS,
+    MEMO_VERSION,
     LoudnessTarget,
     Measurement,
     condensed_timeline,
+    condition_speech,
     measure_file,
     measure_mix,
     measure_pcm,
@@ -170,7 +172,7 @@ def test_a_rebuild_reuses_the_processed_speech(tmp_path: Path) -> None:
     assert {t: c.raw_data for t, c in again.clips.items()} == {
         t: c.raw_data for t, c in first.clips.items()
     }
-    assert list(cache.folder.glob("loudness-v1/*"))
+    assert list(cache.folder.glob(f"loudness-v{MEMO_VERSION}/*"))
 
 
 def test_silence_is_left_alone() -> None:
@@ -180,3 +182,16 @@ def test_silence_is_left_alone() -> None:
 def test_format_is_inferred_from_the_suffix(folder: Path) -> None:
     assert AudioFormat.for_path(folder / "x.M4A") is AudioFormat.M4A
     assert AudioFormat.for_path(folder / "x.ogg") is None
+
+
+def test_processed_speech_has_nothing_above_the_voice_band() -> None:
+    """Content near Nyquist (resampling images) made LAME overshoot limited peaks."""
+    from audiogen.pcm import pcm_segment
+
+    def tone(hz: int) -> bytes:
+        samples = [round(8000 * math.sin(2 * math.pi * hz * n / 44100)) for n in range(44100)]
+        return array.array("h", samples).tobytes()
+
+    clips = {"low": pcm_segment(tone(1000)), "high": pcm_segment(tone(16000))}
+    out = condition_speech(clips, 0.0)
+    assert out["high"].rms < out["low"].rms / 30  # more than 30 dB down
