@@ -224,10 +224,7 @@ def encode_mp3(
     channels: int = 1,
 ) -> None:
     """Encode s16le PCM chunks to a CBR MP3 at `output`, atomically."""
-    spec = OutputSpec(AudioFormat.MP3, bitrate, sample_rate, channels)
-    spec.check()  # fail before touching the filesystem
-    with atomic_output(output) as temp:
-        write_audio(chunks, temp, spec)
+    encode_audio(chunks, output, OutputSpec(AudioFormat.MP3, bitrate, sample_rate, channels))
 
 
 def encode_audio(
@@ -240,22 +237,9 @@ def encode_audio(
     filters: Sequence[str] = (),
 ) -> None:
     """Encode s16le PCM chunks to `output` as `spec` says, atomically."""
-    spec.check()
+    spec.check()  # fail before touching the filesystem
     with atomic_output(output) as temp:
         write_audio(chunks, temp, spec, tags=tags, chapters=chapters, filters=filters)
-
-
-def write_mp3(
-    chunks: Iterable[bytes],
-    path: Path,
-    *,
-    bitrate: str = "96k",
-    sample_rate: int = 44100,
-    channels: int = 1,
-) -> None:
-    """Encode straight into `path`, not atomically: for use inside `atomic_output`, e.g.
-    to add tags to the new file before it replaces the output."""
-    write_audio(chunks, path, OutputSpec(AudioFormat.MP3, bitrate, sample_rate, channels))
 
 
 def write_audio(

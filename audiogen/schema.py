@@ -26,5 +26,3 @@ EXERCISE_KEYS = (
 CUE_KEYS = ("tips", "modification", "next_up", "halfway", "time_left", "countdown", "rounds")
 VOICE_KEYS = ("name", "engine", "voice", "rate", "volume", "pitch", "description", "clips")
 MUSIC_KEYS = ("file", "volume", "duck")
-
-MAX_COUNTDOWN = 10

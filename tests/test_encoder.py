@@ -25,7 +25,6 @@ from audiogen.encoder import (
     encode_mp3,
     parse_bitrate,
     write_audio,
-    write_mp3,
 )
 from audiogen.errors import EncoderError
 from audiogen.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
@@ -150,7 +149,7 @@ def test_parse_bitrate() -> None:
 
 def test_non_mpeg1_rate_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="MPEG-1"):
-        write_mp3(chunked(TRACK), tmp_path / "x.mp3", sample_rate=22050)
+        write_audio(chunked(TRACK), tmp_path / "x.mp3", OutputSpec(AudioFormat.MP3, "96k", 22050))
 
 
 def failing_chunks(error: BaseException) -> Iterator[bytes]:
