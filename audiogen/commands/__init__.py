@@ -1,0 +1,1 @@
+"""One module per `audiogen` command; `audiogen.cli` puts them together."""
