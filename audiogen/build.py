@@ -137,7 +137,7 @@ def build_workout(
     )
     job = EncodeJob(workout, timeline, spec, target, progress)
     folder = split_folder(output) if split else None
-    with atomic_output(output) as temp, maybe_folder(split_folder(output), split) as parts_dir:
+    with atomic_output(output) as temp, maybe_folder(folder) as parts_dir:
         parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
         if music is None:
             job.encode(voice, temp, parts)

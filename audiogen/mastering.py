@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .loudness import LoudnessTarget, VoiceMix
 
 
-
 @dataclass(frozen=True)
 class EncodeJob:
     """What every encode of one build shares; the voice and the music vary."""

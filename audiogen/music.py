@@ -50,7 +50,6 @@ VOICE_PAN = math.sqrt(0.5)
 _BLOCK = SAMPLE_RATE  # samples per block while the gain holds still
 
 
-
 class MusicError(AudiogenError):
     """The music file cannot be used."""
 

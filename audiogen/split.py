@@ -24,10 +24,11 @@ def split_folder(output: Path) -> Path:
 
 
 @contextlib.contextmanager
-def maybe_folder(folder: Path, wanted: bool) -> Iterator[Path | None]:
+def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
+    """A temporary folder that replaces `folder` on success; nothing when it is None."""
     from .encoder import atomic_directory
 
-    if not wanted:
+    if folder is None:
         yield None
         return
     with atomic_directory(folder) as temp:
