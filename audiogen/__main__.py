@@ -1,3 +1,3 @@
-from .cli import main
+from audiogen.cli import main
 
 main()

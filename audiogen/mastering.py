@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import MusicBed, Workout
-from .pcm import SAMPLE_RATE
-from .timeline import Timeline
+from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.plan.timeline import Timeline
+from audiogen.workout.model import MusicBed, Workout
 
 if TYPE_CHECKING:
-    from .build import Progress
-    from .encoder import Chapter, OutputSpec, Part
-    from .loudness import LoudnessTarget, VoiceMix
+    from audiogen.audio.loudness import LoudnessTarget, VoiceMix
+    from audiogen.output.encoder import Chapter, OutputSpec, Part
+    from audiogen.pipeline import Progress
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ class EncodeJob:
     ) -> None:
         """Mix the voice (over the music `bed`, if any) and encode it once, through a
         safety limiter if `limit` or the voice asks for one (rare: see VoiceMix)."""
-        from .encoder import write_audio
-        from .loudness import final_limiter
+        from audiogen.audio.loudness import final_limiter
+        from audiogen.output.encoder import write_audio
 
         chunks = self.mix(voice, bed, report=True)
         limited = limit or voice.needs_limiter
@@ -59,8 +59,8 @@ class EncodeJob:
         self, voice: VoiceMix, bed: Iterable[bytes] | None, *, report: bool = False
     ) -> Iterator[bytes]:
         """The track as s16le chunks: mono, or stereo over a bed."""
-        from .mixer import render_pcm
-        from .music import mix_with_voice
+        from audiogen.audio.mixer import render_pcm
+        from audiogen.audio.music import mix_with_voice
 
         chunks = render_pcm(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
         if report and self.progress:
@@ -76,9 +76,9 @@ class EncodeJob:
         to skip), so the whole mix is measured first; one gain then corrects voice and
         music alike, which moves the loudness by exactly that gain, and it is encoded.
         """
-        from .loudness import measure_pcm, voice_cues
-        from .mixer import ms_to_samples
-        from .music import Envelope, bed_chunks, open_music
+        from audiogen.audio.loudness import measure_pcm, voice_cues
+        from audiogen.audio.mixer import ms_to_samples
+        from audiogen.audio.music import Envelope, bed_chunks, open_music
 
         total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
         speech = voice_cues(self.timeline)
@@ -102,8 +102,8 @@ class EncodeJob:
 def _mix_peak(voice: VoiceMix, target: LoudnessTarget, music_peak: float, duck_db: float) -> bool:
     """True if voice and music together might peak past the target: a bound, adding the
     peaks in phase. Speech always has the bed fully ducked under it; beeps do not."""
-    from .loudness import BEEP_PEAK_OVER_VOICE_DB
-    from .music import VOICE_PAN
+    from audiogen.audio.loudness import BEEP_PEAK_OVER_VOICE_DB
+    from audiogen.audio.music import VOICE_PAN
 
     pan = 20 * math.log10(VOICE_PAN)
     beep = target.lufs + BEEP_PEAK_OVER_VOICE_DB + voice.trim_db + pan
@@ -126,8 +126,8 @@ def _file_tags(workout: Workout) -> dict[str, str]:
 def _chapters(timeline: Timeline) -> list[Chapter]:
     """One chapter per work interval, and one for the lead-in before them: MP4 chapters
     run back to back from zero, so without it the first exercise would start at 0."""
-    from .encoder import Chapter
-    from .sidecars import chapter_title
+    from audiogen.output.encoder import Chapter
+    from audiogen.output.sidecars import chapter_title
 
     chapters = [Chapter(i.start_ms, i.end_ms, chapter_title(i)) for i in timeline.work_intervals]
     if chapters and chapters[0].start_ms > 0:

@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audiogen.encoder import encode_mp3
-from audiogen.ffmpeg import configure_pydub, ffmpeg_exe, probe_mp3
-from audiogen.mixer import render_pcm
-from audiogen.timeline import Cue, CueKind, Role, Timeline
+from audiogen.audio.mixer import render_pcm
+from audiogen.core.ffmpeg import configure_pydub, ffmpeg_exe, probe_mp3
+from audiogen.output.encoder import encode_mp3
+from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 
 RATE = 44100
 PATTERN_SECONDS = 5

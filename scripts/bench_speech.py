@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audiogen.model import VoiceProfile
-from audiogen.speech import EspeakSynthesizer, synthesize_phrases
+from audiogen.speech.synth import EspeakSynthesizer, synthesize_phrases
+from audiogen.workout.model import VoiceProfile
 
 EXERCISES = (
     "Front squat", "Reverse lunge", "Push-up", "Plank", "Glute bridge", "Mountain climber",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from audiogen.cli import cli
+from audiogen.cli.main import cli
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 

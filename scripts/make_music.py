@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Synthesize the bundled background loop, music/loop.ogg: royalty-free, made here.
+"""Synthesize the bundled background loop, audiogen/data/music/loop.ogg: royalty-free, made here.
 
-    .venv/bin/python scripts/make_music.py [-o music/loop.ogg] [--wav loop.wav]
+    .venv/bin/python scripts/make_music.py [-o audiogen/data/music/loop.ogg] [--wav loop.wav]
 
 Eight bars at 120 bpm in C major (16 s): a soft pad on C - G - Am - F, two bars each,
 a round bass on the eighth notes, a gentle four-on-the-floor kick, quiet off-beat hats
@@ -15,7 +15,7 @@ same ffmpeg build (bitexact flags; another libvorbis may differ in the last bits
 The loop wraps: notes that ring past the end continue at the start, and the file ends
 with a copy of its first `LOOP_CROSSFADE_MS`. audiogen crossfades that tail into the
 head at every loop point; since they are the same sound, the crossfade (linear for
-matching material, see `audiogen.music.crossfade`) is seamless and the beat keeps its
+matching material, see `audiogen.audio.music.crossfade`) is seamless and the beat keeps its
 exact 16 s period.
 """
 
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiogen.ffmpeg import ffmpeg_exe  # noqa: E402
-from audiogen.music import LOOP_CROSSFADE_MS  # noqa: E402
+from audiogen.audio.music import LOOP_CROSSFADE_MS  # noqa: E402
+from audiogen.core.ffmpeg import ffmpeg_exe  # noqa: E402
 
 RATE = 44100
 BPM = 120
@@ -205,7 +205,9 @@ def encode(pcm: bytes, output: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=ROOT / "music" / "loop.ogg")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=ROOT / "audiogen" / "data" / "music" / "loop.ogg"
+    )
     parser.add_argument("--wav", type=Path, help="also write the raw loop as a WAV file")
     args = parser.parse_args()
     pcm = render()

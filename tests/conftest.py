@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.cache import ENV_VAR
+from audiogen.speech.cache import ENV_VAR
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiogen.compiler import compile_plan
-from audiogen.loader import load_workout
-from audiogen.scheduler import schedule
-
-from .strategies import speech_ms
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.scheduler import schedule
+from audiogen.workout.loader import load_workout
+from tests.strategies import speech_ms
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 

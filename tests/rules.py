@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import itertools
 
-from audiogen.beeps import BEEP_MS
-from audiogen.compiler import compile_plan
-from audiogen.model import BlockFormat, Workout
-from audiogen.scheduler import LEAD_IN_PAUSE_MS
-from audiogen.timeline import NEVER_DROPPED, CueKind, Interval, IntervalKind, Role, Timeline
+from audiogen.audio.beeps import BEEP_MS
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.scheduler import LEAD_IN_PAUSE_MS
+from audiogen.plan.timeline import NEVER_DROPPED, CueKind, Interval, IntervalKind, Role, Timeline
+from audiogen.workout.model import BlockFormat, Workout
 
 
 def quieted(timeline: Timeline, work: Interval) -> bool:

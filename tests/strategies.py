@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from audiogen.model import Block, BlockFormat, CueSettings, Exercise, Sides, Workout
+from audiogen.workout.model import Block, BlockFormat, CueSettings, Exercise, Sides, Workout
 
 WORDS = ["Squat", "Lunge", "Plank", "Row", "Press", "Bridge", "Curl", "Dip", "Hold", "Jump"]
 

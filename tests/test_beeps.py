@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from audiogen.beeps import BEEP_MS, render_beep
-from audiogen.timeline import Role
+from audiogen.audio.beeps import BEEP_MS, render_beep
+from audiogen.plan.timeline import Role
 
 BEEPS = [Role.COUNTDOWN, Role.START, Role.END]
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from audiogen.build import render_timeline
-from audiogen.cache import (
+from audiogen.cli.main import cli
+from audiogen.pipeline import render_timeline
+from audiogen.speech.cache import (
     ENV_VAR,
     SPEECH_DIR,
     SpeechCache,
@@ -21,9 +22,8 @@ from audiogen.cache import (
     entry_digest,
     usage,
 )
-from audiogen.cli import cli
-from audiogen.loader import parse_workout
-from audiogen.speech import ToneSynthesizer, speak_phrases
+from audiogen.speech.synth import ToneSynthesizer, speak_phrases
+from audiogen.workout.loader import parse_workout
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

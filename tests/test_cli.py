@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiogen import __version__
-from audiogen.cli import cli
+from audiogen.cli.main import cli
 
 SHORT = "title: Short\nwork: 5s\nrest: 3s\ncues: {countdown: 2}\nexercises: [Squat, Lunge]\n"
 

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from audiogen.cli import cli
-from audiogen.clips import (
+from audiogen.cli.main import cli
+from audiogen.core.ffmpeg import decode_to_pcm, ffmpeg_exe
+from audiogen.core.pcm import pcm_segment
+from audiogen.errors import VoiceError
+from audiogen.speech.clips import (
     ClipPack,
     clauses,
     decode_recording,
@@ -26,10 +29,7 @@ from audiogen.clips import (
     speech_level,
     trim_recording,
 )
-from audiogen.errors import VoiceError
-from audiogen.ffmpeg import decode_to_pcm, ffmpeg_exe
-from audiogen.pcm import pcm_segment
-from audiogen.speech import ToneSynthesizer, speak_phrases
+from audiogen.speech.synth import ToneSynthesizer, speak_phrases
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageFont
 
-from audiogen.cover import format_length, make_cover
+from audiogen.output.cover import format_length, make_cover
 
 
 def open_png(data: bytes) -> Image.Image:

@@ -1,6 +1,6 @@
 import pytest
 
-from audiogen.durations import format_clock, format_spoken, parse_duration
+from audiogen.workout.durations import format_clock, format_spoken, parse_duration
 
 
 @pytest.mark.parametrize(

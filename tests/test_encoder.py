@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from audiogen import ffmpeg
-from audiogen.encoder import (
+from audiogen.core import ffmpeg
+from audiogen.core.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
+from audiogen.errors import EncoderError
+from audiogen.output.encoder import (
     MP3_BITRATES_KBPS,
     AudioFormat,
     Chapter,
@@ -26,8 +28,6 @@ from audiogen.encoder import (
     parse_bitrate,
     write_audio,
 )
-from audiogen.errors import EncoderError
-from audiogen.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
 
 RATE = 44100
 OLD_BYTES = b"an earlier good file"
@@ -302,9 +302,9 @@ exercises: [Squat, {name: Side Lunge, sides: each}]
 
 
 def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> None:
-    from audiogen.build import build_workout
-    from audiogen.loader import parse_workout
-    from audiogen.speech import ToneSynthesizer
+    from audiogen.pipeline import build_workout
+    from audiogen.speech.synth import ToneSynthesizer
+    from audiogen.workout.loader import parse_workout
 
     output = tmp_path / "legs.mp3"
     workout = parse_workout(SHORT, source="split.yaml")

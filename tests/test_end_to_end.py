@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audiogen.cli import cli
-from audiogen.ffmpeg import decode_to_pcm, probe_mp3
-from audiogen.loudness import measure_file
-from audiogen.tags import read_chapters
+from audiogen.audio.loudness import measure_file
+from audiogen.cli.main import cli
+from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
+from audiogen.output.tags import read_chapters
 
 RATE = 44_100
 WORKOUT = """\

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.encoder import encode_mp3
-from audiogen.errors import EncoderError
-from audiogen.ffmpeg import (
+from audiogen.core.ffmpeg import (
     configure_pydub,
     decode_to_pcm,
     ffmpeg_exe,
@@ -21,6 +19,8 @@ from audiogen.ffmpeg import (
     probe_mp3,
     tail_lines,
 )
+from audiogen.errors import EncoderError
+from audiogen.output.encoder import encode_mp3
 
 RATE = 44100
 
@@ -70,7 +70,7 @@ def test_missing_ffmpeg_is_an_encoder_error(monkeypatch: pytest.MonkeyPatch) -> 
 def test_configure_pydub_sets_converter_without_warning(tmp_path: Path) -> None:
     # A fresh interpreter, PATH without ffmpeg, warnings as errors: pydub must stay quiet.
     code = (
-        "from audiogen.ffmpeg import configure_pydub, ffmpeg_exe\n"
+        "from audiogen.core.ffmpeg import configure_pydub, ffmpeg_exe\n"
         "configure_pydub(); configure_pydub()\n"
         "from pydub import AudioSegment\n"
         "assert AudioSegment.converter == ffmpeg_exe(), AudioSegment.converter\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .golden import cases, render
+from tests.golden import cases, render
 
 
 @pytest.mark.parametrize("path", cases(), ids=lambda p: p.stem)

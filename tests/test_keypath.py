@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audiogen.errors import UsageError, WorkoutError
-from audiogen.keypath import parse_assignment
-from audiogen.loader import Overrides, parse_workout
+from audiogen.workout.keypath import parse_assignment
+from audiogen.workout.loader import Overrides, parse_workout
 
 FILE = """\
 title: T

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from audiogen.errors import WorkoutError
-from audiogen.loader import Overrides, load_workout, parse_workout
-from audiogen.model import BlockFormat, CueSettings, Sides
+from audiogen.workout.loader import Overrides, load_workout, parse_workout
+from audiogen.workout.model import BlockFormat, CueSettings, Sides
 
 MINIMAL = """\
 title: Quick Legs

@@ -8,12 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.build import build_workout
-from audiogen.cache import SpeechCache
-from audiogen.encoder import AudioFormat
-from audiogen.ffmpeg import decode_to_pcm, probe_mp3
-from audiogen.loader import parse_workout
-from audiogen.loudness import (
+from audiogen.audio.loudness import (
     BLOCK_MS,
     HOP_MS,
     MEMO_VERSION,
@@ -26,10 +21,15 @@ from audiogen.loudness import (
     measure_pcm,
     normalize_voice,
 )
-from audiogen.mixer import render_pcm
-from audiogen.model import Workout
-from audiogen.speech import ToneSynthesizer
-from audiogen.timeline import Cue, CueKind, Role, Timeline
+from audiogen.audio.mixer import render_pcm
+from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
+from audiogen.output.encoder import AudioFormat
+from audiogen.pipeline import build_workout
+from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
+from audiogen.speech.cache import SpeechCache
+from audiogen.speech.synth import ToneSynthesizer
+from audiogen.workout.loader import parse_workout
+from audiogen.workout.model import Workout
 
 RATE = 44100
 WORKOUT = """\
@@ -120,7 +120,7 @@ def _rms_dbfs(pcm: array.array[int], cues: list[Cue]) -> float:
 
 def test_condensed_stream_measures_like_the_full_mix() -> None:
     """The shortcut: silences cut, the same integrated loudness as the whole track."""
-    from audiogen.build import render_timeline
+    from audiogen.pipeline import render_timeline
 
     rendered = render_timeline(workout(WORKOUT.replace("8s", "30s")), synthesizer=ToneSynthesizer())
     voice = normalize_voice(rendered.timeline, rendered.clips)
@@ -162,7 +162,7 @@ def test_codec_targets_leave_room_for_overshoot() -> None:
 
 
 def test_a_rebuild_reuses_the_processed_speech(tmp_path: Path) -> None:
-    from audiogen.build import render_timeline
+    from audiogen.pipeline import render_timeline
 
     rendered = render_timeline(workout())
     cache = SpeechCache(tmp_path)
@@ -186,7 +186,7 @@ def test_format_is_inferred_from_the_suffix(folder: Path) -> None:
 
 def test_processed_speech_has_nothing_above_the_voice_band() -> None:
     """Content near Nyquist (resampling images) made LAME overshoot limited peaks."""
-    from audiogen.pcm import pcm_segment
+    from audiogen.core.pcm import pcm_segment
 
     def tone(hz: int) -> bytes:
         samples = [round(8000 * math.sin(2 * math.pi * hz * n / 44100)) for n in range(44100)]

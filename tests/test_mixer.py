@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiogen.ffmpeg import configure_pydub
-from audiogen.mixer import ms_to_samples, render_pcm, render_segment
-from audiogen.timeline import Cue, CueKind, Interval, IntervalKind, Role, Timeline
+from audiogen.audio.mixer import ms_to_samples, render_pcm, render_segment
+from audiogen.core.ffmpeg import configure_pydub
+from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Timeline
 
 configure_pydub()
 

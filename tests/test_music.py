@@ -12,12 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.build import build_workout
-from audiogen.durations import parse_db
-from audiogen.ffmpeg import decode_to_pcm, probe_mp3
-from audiogen.loader import parse_workout
-from audiogen.loudness import measure_file
-from audiogen.music import (
+from audiogen.audio.loudness import measure_file
+from audiogen.audio.music import (
     LOOP_CROSSFADE_MS,
     Envelope,
     MusicBed,
@@ -27,10 +23,14 @@ from audiogen.music import (
     crossfade,
     open_music,
 )
+from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
+from audiogen.pipeline import build_workout
+from audiogen.workout.durations import parse_db
+from audiogen.workout.loader import parse_workout
 
 RATE = 44100
 ROOT = Path(__file__).resolve().parent.parent
-LOOP = ROOT / "music" / "loop.ogg"
+LOOP = ROOT / "audiogen" / "data" / "music" / "loop.ogg"
 WORKOUT = """\
 title: Music Check
 work: 8s

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audiogen.numbers import number_words, ordinal_words, speak_numbers
+from audiogen.plan.numbers import number_words, ordinal_words, speak_numbers
 
 
 @pytest.mark.parametrize(

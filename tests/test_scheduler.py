@@ -10,15 +10,14 @@ import itertools
 
 from hypothesis import given, settings
 
-from audiogen.beeps import BEEP_MS
-from audiogen.compiler import compile_plan
-from audiogen.loader import parse_workout
-from audiogen.model import Workout
-from audiogen.scheduler import schedule
-from audiogen.timeline import CueKind, Role, Timeline
-
-from . import rules
-from .strategies import speech_ms, workouts
+from audiogen.audio.beeps import BEEP_MS
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.scheduler import schedule
+from audiogen.plan.timeline import CueKind, Role, Timeline
+from audiogen.workout.loader import parse_workout
+from audiogen.workout.model import Workout
+from tests import rules
+from tests.strategies import speech_ms, workouts
 
 
 def build(workout: Workout) -> Timeline:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.sidecars import (
+from audiogen.output.sidecars import (
     chapter_title,
     lrc,
     lrc_time,
@@ -17,7 +17,7 @@ from audiogen.sidecars import (
     webvtt,
     write_sidecars,
 )
-from audiogen.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
+from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
 
 W, S = IntervalKind.WORK, CueKind.SPEECH
 TINY = Timeline(

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import pytest
 
 from audiogen.errors import VoiceError
-from audiogen.model import VoiceProfile
-from audiogen.speech import (
+from audiogen.speech.synth import (
     EngineVoice,
     EspeakSynthesizer,
     Pyttsx3Synthesizer,
@@ -27,6 +26,7 @@ from audiogen.speech import (
     speak_phrases,
     synthesize_phrases,
 )
+from audiogen.workout.model import VoiceProfile
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -95,7 +95,9 @@ def assert_format(clip: AudioSegment) -> None:
 
 
 def test_importing_the_module_loads_no_audio_library() -> None:
-    code = "import sys, audiogen.speech; print(sorted({'pydub', 'pyttsx3'} & set(sys.modules)))"
+    code = (
+        "import sys, audiogen.speech.synth; print(sorted({'pydub', 'pyttsx3'} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -115,7 +117,7 @@ def test_missing_engine_says_how_to_install_it() -> None:
         import sys
         sys.modules["espeakng_loader"] = None  # as if the package were not installed
         from audiogen.errors import VoiceError
-        from audiogen.speech import load_espeak
+        from audiogen.speech.synth import load_espeak
         try:
             load_espeak()
         except VoiceError as err:
@@ -307,8 +309,8 @@ def test_the_engine_hears_numbers_as_words_and_clips_keep_the_shown_text() -> No
 
 
 def test_a_workout_speaks_its_numbers(voice: EspeakSynthesizer) -> None:
-    from audiogen.build import render_timeline
-    from audiogen.loader import parse_workout
+    from audiogen.pipeline import render_timeline
+    from audiogen.workout.loader import parse_workout
 
     workout = parse_workout("title: T\nwork: 40s\nrounds: 2\nexercises: [Squat, Lunge]\n")
     counting = CountingSynthesizer(voice)

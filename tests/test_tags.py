@@ -11,11 +11,11 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags, PictureType
 from PIL import Image
 
-from audiogen.cover import make_cover
-from audiogen.encoder import encode_mp3
-from audiogen.ffmpeg import decode_to_pcm, probe_mp3
-from audiogen.tags import TrackMeta, read_chapters, write_tags
-from audiogen.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
+from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
+from audiogen.output.cover import make_cover
+from audiogen.output.encoder import encode_mp3
+from audiogen.output.tags import TrackMeta, read_chapters, write_tags
+from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
 
 RATE = 44100
 DURATION_MS = 8000

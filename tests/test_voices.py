@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from audiogen.build import render_timeline
-from audiogen.cli import cli
+from audiogen.cli.main import cli
+from audiogen.core.ffmpeg import probe_mp3
 from audiogen.errors import WorkoutError
-from audiogen.ffmpeg import probe_mp3
-from audiogen.loader import Overrides, load_workout, parse_workout
-from audiogen.voices import SHIPPED_VOICES, list_profiles, load_profile, resolve_voice
+from audiogen.pipeline import render_timeline
+from audiogen.workout.loader import Overrides, load_workout, parse_workout
+from audiogen.workout.profiles import SHIPPED_VOICES, list_profiles, load_profile, resolve_voice
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -48,7 +48,7 @@ def test_profiles_are_found_from_any_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert resolve_voice("british").voice == "en-gb-x-rp"
-    assert SHIPPED_VOICES == ROOT / "voices"
+    assert SHIPPED_VOICES == ROOT / "audiogen" / "data" / "voices"
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.build import render_timeline
-from audiogen.loader import load_workout
-
-from . import rules
-from .golden import cases
+from audiogen.pipeline import render_timeline
+from audiogen.workout.loader import load_workout
+from tests import rules
+from tests.golden import cases
 
 FILES = sorted(Path("workouts").glob("*.yaml")) + cases()
 

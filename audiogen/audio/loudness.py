@@ -1,0 +1,487 @@
+"""Loudness: the mix at -16 LUFS integrated with true peaks at or below -1 dBTP.
+
+Raw espeak speech measures about -22.7 LUFS with peaks near -1.5 dBFS, so plain gain
+would clip: the speech needs a limiter. Doing that on the whole 30-minute mix would cost
+a second full-length ffmpeg pass, so the work is split where it is cheap:
+
+1. Each distinct phrase is processed once (`condition_speech`): all of them in one short
+   ffmpeg run at the engine's rate, through an all-pass "phase rotator", gain and a
+   look-ahead limiter, then resampled to 44.1 kHz. Beeps are scaled, not limited.
+2. The mix of those clips is measured with ffmpeg's `ebur128` on a condensed stream:
+   every cue with at least 400 ms of its surrounding silence, longer silences cut in
+   whole 100 ms steps (`condensed_timeline`). The 400 ms gating blocks that touch a cue
+   are then exactly those of the full mix, at the same phase of ffmpeg's 100 ms block
+   grid, and every block left out is digital silence, below the -70 LUFS absolute gate
+   and so never counted: the integrated loudness is that of the full mix, from about a
+   third of its length (measured: -16.0 on both for a 32-minute workout).
+3. What is missing to the target is applied as plain gain to the clips and beeps, so
+   the full-length encode needs no filter at all. What bounds the final true peak is
+   how loud the limited speech is for its ceiling; if the gain would lift the peaks past
+   the limit, the speech is processed again with more gain into the limiter.
+
+The target (`LoudnessTarget.for_codec`) allows for what the codec does: LAME takes a
+little loudness off and every lossy codec adds a little true peak. With a cache, the
+processed clips and the measurement are kept, so a rebuild repeats none of this.
+
+With a music bed (see music.py) the voice is normalized the same way, the bed is set
+relative to it, and the whole stereo mix is measured once before it is encoded (the
+music fills the silences the condensed stream relies on).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audiogen.audio.beeps import BEEP_DBFS, render_beep
+from audiogen.audio.mixer import SAMPLE_WIDTH, render_pcm
+from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.errors import EncoderError
+from audiogen.plan.timeline import BEEP_ROLES, CueKind, Role, Timeline
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+    from audiogen.speech.cache import SpeechCache
+
+TARGET_LUFS = -16.0
+TRUE_PEAK_LIMIT_DBTP = -1.0
+# The speech limiter's ceiling, in sample peak. Where it sits does not matter much: the
+# gain after it is measured, and what bounds the final true peak is how loud the
+# limited speech is for its peak (see `_peak_excess`).
+SPEECH_CEILING_DBFS = -3.0
+# Resampling the limited speech to 44.1 kHz lifts its true peak by up to this much.
+RESAMPLE_OVERSHOOT_DB = 0.3
+# Limiter timing: a 5 ms look-ahead catches plosives; a 60 ms release is long enough
+# not to distort voiced sounds (periods of 5-10 ms) and short enough not to pump.
+LIMITER_ATTACK_MS = 5
+LIMITER_RELEASE_MS = 60
+# Before the limiter, a chain of all-pass filters spreads the sharp glottal pulses of
+# synthetic speech over a few milliseconds: the same sound (phase is not heard on a
+# mono voice) with peaks about 1.2 dB lower, so the limiter works that much less.
+# A high-pass first: DC or rumble in a recording would only eat headroom. Then a low-pass:
+# espeak speaks below 11 kHz, and what lies above (images from resampling its 22.05 kHz
+# output) made LAME overshoot the limited peaks by up to 2 dB on some takes.
+SPEECH_PREFILTER = (
+    "highpass=f=60",
+    "lowpass=f=9000",
+    "lowpass=f=9000",
+    *(f"allpass=f={hz}:t=q:w=0.5" for hz in (200, 350, 600, 1000, 1700)),
+)
+# The first guess of the speech gain. Once the limiter works, each dB more of gain lowers
+# the peak-to-loudness ratio about 0.35 dB (measured on espeak voices); espeak at
+# 10 dB above an RMS of -21 dBFS comes out at 13.3 dB.
+SPEECH_RMS_REFERENCE_DBFS = -11.0
+REFERENCE_PLR_DB = 13.3
+PLR_PER_DB_GAIN = 0.35
+_GUESS_MARGIN_DB = 0.5
+MAX_SPEECH_GAIN_DB = 24.0
+MAX_PASSES = 3
+# Beep peaks sit this far above the voice's loudness: a 150-500 ms sine then measures
+# about as loud as the speech, clearly heard without piercing.
+BEEP_PEAK_OVER_VOICE_DB = 3.0
+
+# ffmpeg ebur128 gates 400 ms blocks on a 100 ms grid; blocks of digital silence fall
+# below its -70 LUFS absolute gate and never count.
+BLOCK_MS = 400
+HOP_MS = 100
+# Silence between the clips sent to the limiter: longer than its release, so one clip's
+# limiting never reaches into the next.
+_CONDITION_GAP_MS = 200
+_SILENCE_LUFS = -70.0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    integrated: float  # LUFS; -inf for silence
+    true_peak: float | None = None  # dBTP, when asked for
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    """Where the PCM sent to the encoder must land so the encoded file meets the spec.
+
+    Lossy codecs change both figures (measured on espeak workouts, ffmpeg 7-9): LAME
+    takes 0.3-0.4 LU off speech at every bitrate; the quantization noise of both codecs
+    adds to peaks, the more the lower the bitrate. The allowances are the largest
+    overshoots seen, rounded up: MP3 about 2 dB at 32-48k, 1.3 dB at 64-80k, 0.9 dB at
+    96k, less above; ffmpeg's AAC with its fast coder 0.3 dB at 64k (its default coder:
+    1.2 dB, so the encoder uses the fast one; below 64k both are erratic and refused).
+    """
+
+    lufs: float = TARGET_LUFS
+    true_peak: float = TRUE_PEAK_LIMIT_DBTP
+
+    @classmethod
+    def for_codec(cls, codec: str, kbps: int) -> LoudnessTarget:
+        """The PCM target for 'mp3', 'm4a' or 'wav' output at `kbps`."""
+        if codec == "wav":
+            return cls()
+        if codec == "mp3":
+            loss = 0.4 if kbps <= 128 else 0.3
+            overshoot = _allowance(kbps, ((64, 2.6), (96, 1.7), (128, 1.2), (192, 1.0)), 0.6)
+        else:
+            loss = 0.0
+            overshoot = _allowance(kbps, ((96, 0.8),), 0.6)
+        return cls(TARGET_LUFS + loss, TRUE_PEAK_LIMIT_DBTP - overshoot)
+
+    @property
+    def max_plr(self) -> float:
+        """The most the limited speech's peak may exceed the mix's loudness."""
+        return self.true_peak - RESAMPLE_OVERSHOOT_DB - self.lufs
+
+
+@dataclass(frozen=True)
+class VoiceMix:
+    """The voice (speech clips and beeps) ready to mix, at the target loudness."""
+
+    clips: dict[str, AudioSegment]
+    beeps: dict[Role, AudioSegment]
+    speech_gain_db: float  # before the limiter
+    trim_db: float  # after it, from the measurement of the mix
+    measured_lufs: float  # the mix before the trim
+    passes: int
+    # True if even the last pass left speech peaks that the trim lifts past the limit:
+    # the encoder then needs a limiter of its own (`final_limiter`). Not seen in practice.
+    needs_limiter: bool = False
+
+    @property
+    def peak_dbfs(self) -> float:
+        """An upper bound of the speech's true peak."""
+        return SPEECH_CEILING_DBFS + RESAMPLE_OVERSHOOT_DB + self.trim_db
+
+    def louder(self, gain_db: float) -> VoiceMix:
+        """The same voice with `gain_db` more on clips and beeps (a correction)."""
+        clips = {text: clip.apply_gain(gain_db) for text, clip in self.clips.items()}
+        beeps = {role: beep.apply_gain(gain_db) for role, beep in self.beeps.items()}
+        return replace(self, clips=clips, beeps=beeps, trim_db=self.trim_db + gain_db)
+
+
+def _allowance(kbps: int, below: tuple[tuple[int, float], ...], otherwise: float) -> float:
+    """The allowance of the first (limit, allowance) whose limit `kbps` is under."""
+    return next((allowance for limit, allowance in below if kbps < limit), otherwise)
+
+
+def normalize_voice(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    target: LoudnessTarget | None = None,
+    *,
+    sample_rate: int = 44100,
+    cache: SpeechCache | None = None,
+) -> VoiceMix:
+    """Process the speech and bring the voice mix to `target`, measured on the mix.
+
+    With a `cache`, processed clips and measurements are kept for the next build of the
+    same phrases (an unchanged rebuild then runs no ffmpeg here at all).
+    """
+    target = target or LoudnessTarget()
+    memo = _Memo(cache, sample_rate) if cache is not None else None
+    beeps = scaled_beeps(target.lufs)
+    gain = first_speech_gain(clips, target)
+    for passes in range(1, MAX_PASSES + 1):
+        conditioned = _conditioned(clips, gain, sample_rate, memo)
+        measured = _measured(timeline, conditioned, beeps, sample_rate, memo)
+        if math.isinf(measured):  # nothing audible at all: leave it be
+            return VoiceMix(conditioned, beeps, gain, 0.0, measured, passes)
+        excess = _peak_excess(measured, target)
+        if excess <= 0 or passes == MAX_PASSES or gain >= MAX_SPEECH_GAIN_DB:
+            break
+        # Too quiet for its peaks: limit harder. The margin avoids a third pass.
+        gain = min(MAX_SPEECH_GAIN_DB, gain + excess / PLR_PER_DB_GAIN + _GUESS_MARGIN_DB)
+    voice = VoiceMix(conditioned, beeps, gain, 0.0, measured, passes, needs_limiter=excess > 0)
+    return voice.louder(target.lufs - measured)
+
+
+def _conditioned(
+    clips: Mapping[str, AudioSegment], gain: float, sample_rate: int, memo: _Memo | None
+) -> dict[str, AudioSegment]:
+    found = memo.conditioned(clips, gain) if memo else {}
+    missing = {text: clip for text, clip in clips.items() if text not in found}
+    made = condition_speech(missing, gain, sample_rate=sample_rate)
+    if memo:
+        memo.keep_conditioned(clips, gain, made)
+    return {text: found[text] if text in found else made[text] for text in clips}
+
+
+def _measured(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    sample_rate: int,
+    memo: _Memo | None,
+) -> float:
+    if memo is None:
+        return measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
+    key = memo.mix_key(condensed_timeline(timeline), clips, beeps)
+    known = memo.measurement(key)
+    if known is None:
+        known = measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
+        memo.keep_measurement(key, known)
+    return known
+
+
+def _peak_excess(measured: float, target: LoudnessTarget) -> float:
+    """How far (dB) the speech peaks would pass the limit once the mix is at the target."""
+    return SPEECH_CEILING_DBFS - measured - target.max_plr
+
+
+def first_speech_gain(clips: Mapping[str, AudioSegment], target: LoudnessTarget) -> float:
+    """A guess of the gain before the limiter that meets `target` in one pass."""
+    energy = sum(clip.rms**2 * clip.frame_count() for clip in clips.values())
+    frames = sum(clip.frame_count() for clip in clips.values())
+    if not energy:
+        return 0.0
+    rms_dbfs = 10 * math.log10(energy / frames) - 20 * math.log10(32768)
+    plr_gain = (REFERENCE_PLR_DB - target.max_plr) / PLR_PER_DB_GAIN
+    guess = SPEECH_RMS_REFERENCE_DBFS - rms_dbfs + plr_gain + _GUESS_MARGIN_DB
+    return min(MAX_SPEECH_GAIN_DB, guess)
+
+
+def scaled_beeps(voice_lufs: float) -> dict[Role, AudioSegment]:
+    """The beeps with their peaks BEEP_PEAK_OVER_VOICE_DB above the voice loudness."""
+    gain = voice_lufs + BEEP_PEAK_OVER_VOICE_DB - BEEP_DBFS
+    return {role: render_beep(role).apply_gain(gain) for role in BEEP_ROLES}
+
+
+def final_limiter(ceiling_dbfs: float = SPEECH_CEILING_DBFS) -> str:
+    """An ffmpeg look-ahead limiter at `ceiling_dbfs`, without its make-up gain."""
+    limit = 10 ** (ceiling_dbfs / 20)
+    return (
+        f"alimiter=limit={limit:.4f}:attack={LIMITER_ATTACK_MS}:release={LIMITER_RELEASE_MS}"
+        # level=0: no automatic make-up gain; latency=1: output aligned with input.
+        ":level=0:latency=1"
+    )
+
+
+# --- speech processing ----------------------------------------------------------------
+
+
+def condition_speech(
+    clips: Mapping[str, AudioSegment], gain_db: float, *, sample_rate: int = 44100
+) -> dict[str, AudioSegment]:
+    """Every clip with `gain_db` of gain, limited, as mono 16-bit at `sample_rate`.
+
+    All clips go through one ffmpeg run, end to end with silence between them, at their
+    own rate (22.05 kHz for espeak: half the work), and come back resampled.
+    """
+    from audiogen.core.pcm import pcm_segment
+
+    if not clips:
+        return {}
+    rate, prepared = _common_format(clips)
+    gap = bytes(rate * _CONDITION_GAP_MS // 1000 * SAMPLE_WIDTH)
+    offsets: dict[str, tuple[int, int]] = {}
+    position = 0
+    for text, data in prepared.items():
+        offsets[text] = (position, len(data) // SAMPLE_WIDTH)
+        position += len(data) // SAMPLE_WIDTH + len(gap) // SAMPLE_WIDTH
+    joined = gap.join(prepared.values())
+    chain = ",".join(
+        [*SPEECH_PREFILTER, f"volume={gain_db:.3f}dB", final_limiter(), f"aresample={sample_rate}"]
+    )
+    out = _filter_pcm(joined, rate, chain, sample_rate)
+    ratio = sample_rate / rate
+    result = {}
+    for text, (start, frames) in offsets.items():
+        first, count = round(start * ratio), round(frames * ratio)
+        data = out[first * SAMPLE_WIDTH : (first + count) * SAMPLE_WIDTH]
+        result[text] = pcm_segment(data.ljust(count * SAMPLE_WIDTH, b"\0"), sample_rate)
+    return result
+
+
+def _common_format(clips: Mapping[str, AudioSegment]) -> tuple[int, dict[str, bytes]]:
+    """The clips as mono s16 bytes at one rate (the most common one; others converted)."""
+    rates = [int(clip.frame_rate) for clip in clips.values()]
+    rate = max(set(rates), key=rates.count)
+    prepared = {}
+    for text, clip in clips.items():
+        if clip.channels != 1:
+            clip = clip.set_channels(1)
+        if clip.sample_width != SAMPLE_WIDTH:
+            clip = clip.set_sample_width(SAMPLE_WIDTH)
+        if clip.frame_rate != rate:
+            clip = clip.set_frame_rate(rate)
+        prepared[text] = bytes(clip.raw_data)
+    return rate, prepared
+
+
+def _filter_pcm(data: bytes, rate: int, chain: str, out_rate: int) -> bytes:
+    command = [
+        *_ffmpeg.base_command(), "-loglevel", "error",
+        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+        "-af", chain, "-f", "s16le", "-ar", str(out_rate), "-ac", "1", "pipe:1",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, check=False)
+    except OSError as exc:
+        raise EncoderError(f"cannot run ffmpeg ({command[0]}): {exc.strerror or exc}") from exc
+    if done.returncode != 0:
+        log = _ffmpeg.tail_lines(done.stderr.decode(errors="replace"))
+        raise EncoderError(f"ffmpeg failed to process the speech:\n{log}")
+    return done.stdout
+
+
+# --- measuring --------------------------------------------------------------------------
+
+
+def measure_mix(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    *,
+    sample_rate: int = 44100,
+) -> float:
+    """Integrated loudness (LUFS) of the mono mix of `timeline`, from its condensed form."""
+    short = condensed_timeline(timeline)
+    chunks = render_pcm(short, clips, beeps, sample_rate=sample_rate)
+    return measure_pcm(chunks, sample_rate=sample_rate, channels=1).integrated
+
+
+def condensed_timeline(timeline: Timeline) -> Timeline:
+    """The cues with every silence longer than 800 ms shortened, in whole 100 ms steps,
+    to between 800 and 900 ms (the lead-in to 400-500 ms, the tail to 400 ms).
+
+    Each cue keeps the 400 ms before and after it, the reach of any gating block that
+    overlaps it, so the integrated loudness is unchanged (see the module docstring).
+    """
+    cues = sorted(timeline.cues, key=lambda c: c.start_ms)
+    shifted = []
+    cut = 0
+    heard_until = -BLOCK_MS  # the lead-in needs only the 400 ms before the first cue
+    for cue in cues:
+        spare = cue.start_ms - heard_until - 2 * BLOCK_MS
+        if spare > 0:
+            cut += spare // HOP_MS * HOP_MS
+        shifted.append(replace(cue, start_ms=cue.start_ms - cut, end_ms=cue.end_ms - cut))
+        heard_until = max(heard_until, cue.end_ms)
+    end = max(0, min(timeline.duration_ms, heard_until + BLOCK_MS) - cut)
+    return Timeline(timeline.title, end, (), tuple(shifted))
+
+
+def measure_pcm(
+    chunks: Iterable[bytes], *, sample_rate: int = 44100, channels: int = 1, true_peak: bool = False
+) -> Measurement:
+    """Integrated loudness (and true peak) of s16le PCM, by ffmpeg's ebur128."""
+    command = [
+        *_ffmpeg.base_command(),
+        "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
+        "-af", _ebur128(true_peak), "-f", "null", "-",
+    ]  # fmt: skip
+    return parse_ebur128(_ffmpeg.run_fed(command, chunks, what="measure loudness"))
+
+
+def measure_file(path: Path | str, *, true_peak: bool = True) -> Measurement:
+    """Integrated loudness and true peak of an audio file: what a listener's player gets."""
+    command = [
+        *_ffmpeg.base_command(), "-i", _ffmpeg.ffmpeg_path_arg(Path(path)),
+        "-af", _ebur128(true_peak), "-f", "null", "-",
+    ]  # fmt: skip
+    return parse_ebur128(_ffmpeg.run_fed(command, [], what=f"measure {path}"))
+
+
+def _ebur128(true_peak: bool) -> str:
+    # framelog=verbose keeps the per-100 ms lines out of the log; the summary stays.
+    return "ebur128=framelog=verbose" + (":peak=true" if true_peak else "")
+
+
+_INTEGRATED = re.compile(r"^\s*I:\s+(\S+) LUFS", re.MULTILINE)
+_PEAK = re.compile(r"^\s*Peak:\s+(\S+) dBFS", re.MULTILINE)
+
+
+def parse_ebur128(log: str) -> Measurement:
+    """The summary ffmpeg's ebur128 filter prints when it ends."""
+    integrated = _INTEGRATED.findall(log)
+    if not integrated:
+        raise EncoderError("ffmpeg printed no loudness summary:\n" + _ffmpeg.tail_lines(log))
+    value = float(integrated[-1])
+    if math.isnan(value) or value <= _SILENCE_LUFS:
+        value = -math.inf
+    peaks = _PEAK.findall(log)
+    return Measurement(value, float(peaks[-1]) if peaks else None)
+
+
+def voice_cues(timeline: Timeline) -> list[tuple[int, int]]:
+    """(start, end) ms of every speech cue, in time order: where a music bed ducks."""
+    return sorted((c.start_ms, c.end_ms) for c in timeline.cues if c.kind is CueKind.SPEECH)
+
+
+# --- remembering work between builds ----------------------------------------------------
+
+# Bump when the processing chain or the measurement changes: old entries are then never
+# looked up again.
+MEMO_VERSION = 2
+
+
+class _Memo:
+    """Processed clips (in the speech cache, keyed by the raw clip's samples and the gain)
+    and mix measurements (small files among them, keyed by everything measured)."""
+
+    def __init__(self, cache: SpeechCache, sample_rate: int) -> None:
+        self._cache = cache
+        self._rate = sample_rate
+        # Inside the speech cache's folder: `audiogen cache clear` removes these too.
+        self._folder = cache.folder / f"loudness-v{MEMO_VERSION}"
+
+    def _clip_key(self, clip: AudioSegment, gain: float) -> str:
+        digest = _digest(clip)
+        chain = ",".join(SPEECH_PREFILTER)
+        return (
+            f"loudness-v{MEMO_VERSION}|{chain}|{final_limiter()}|{gain:.3f}|{self._rate}|{digest}"
+        )
+
+    def conditioned(
+        self, clips: Mapping[str, AudioSegment], gain: float
+    ) -> dict[str, AudioSegment]:
+        found = {}
+        for text, clip in clips.items():
+            hit = self._cache.get(self._clip_key(clip, gain), text)
+            if hit is not None:
+                found[text] = hit
+        return found
+
+    def keep_conditioned(
+        self, raw: Mapping[str, AudioSegment], gain: float, made: Mapping[str, AudioSegment]
+    ) -> None:
+        for text, clip in made.items():
+            self._cache.put(self._clip_key(raw[text], gain), text, clip)
+
+    def mix_key(
+        self,
+        timeline: Timeline,
+        clips: Mapping[str, AudioSegment],
+        beeps: Mapping[Role, AudioSegment],
+    ) -> str:
+        digests = {text: _digest(clip) for text, clip in clips.items()}
+        digests.update({str(role): _digest(beep) for role, beep in beeps.items()})
+        layout = [
+            (c.start_ms, c.kind, digests[c.phrase if c.kind is CueKind.SPEECH else str(c.role)])
+            for c in timeline.cues
+        ]
+        text = repr((MEMO_VERSION, self._rate, timeline.duration_ms, layout))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def measurement(self, key: str) -> float | None:
+        try:
+            return float((self._folder / key).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return None
+
+    def keep_measurement(self, key: str, value: float) -> None:
+        from audiogen.output.encoder import atomic_write_text
+
+        # A read-only or full cache must not fail the build: it just stays cold.
+        with contextlib.suppress(OSError, EncoderError):
+            atomic_write_text(self._folder / key, repr(value), encoding="ascii")
+
+
+def _digest(clip: AudioSegment) -> str:
+    header = f"{clip.frame_rate}|{clip.channels}|{clip.sample_width}|".encode()
+    return hashlib.sha256(header + bytes(clip.raw_data)).hexdigest()

@@ -1,0 +1,171 @@
+"""Render a timeline to raw PCM: silence and cue audio, streamed in time order.
+
+Cues never overlap, so the track is a plain sequence of pieces; nothing is ever mixed.
+Building it as a stream of byte chunks keeps time and memory linear: overlaying each
+cue onto a full-length AudioSegment copies the whole track per cue (146 s and 680 MB for
+a 30-minute workout, see notes/stack.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+SAMPLE_WIDTH = 2  # signed 16-bit little-endian
+SILENCE_CHUNK_SECONDS = 1
+
+# Cue times are whole milliseconds and pydub rounds clip lengths to whole milliseconds,
+# so a clip placed flush against the next cue can overrun it by up to about 1 ms of
+# samples. That much is trimmed; anything longer is a scheduling bug and raises.
+OVERRUN_TOLERANCE_MS = 1
+
+
+def ms_to_samples(ms: int, sample_rate: int) -> int:
+    """The sample a time falls on, from the absolute time so errors never accumulate."""
+    return round(ms * sample_rate / 1000)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    start: int  # in samples
+    data: bytes
+
+
+def render_pcm(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    *,
+    sample_rate: int = 44100,
+) -> Iterator[bytes]:
+    """Mono s16le PCM chunks for the whole track, in time order.
+
+    Every cue is checked before the first chunk is produced, so a bad timeline raises
+    here rather than halfway through an encode. Silence comes in chunks of at most
+    one second; cue audio comes in one chunk per cue.
+    """
+    total = ms_to_samples(timeline.duration_ms, sample_rate)
+    placements = _place_cues(timeline, clips, beeps, total, sample_rate)
+    return _stream(placements, total, sample_rate)
+
+
+def render_segment(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    *,
+    sample_rate: int = 44100,
+) -> AudioSegment:
+    """The whole track as one AudioSegment (joined once): for tests and short tracks."""
+    from pydub import AudioSegment
+
+    data = b"".join(render_pcm(timeline, clips, beeps, sample_rate=sample_rate))
+    return AudioSegment(data=data, sample_width=SAMPLE_WIDTH, frame_rate=sample_rate, channels=1)
+
+
+def _place_cues(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    total: int,
+    sample_rate: int,
+) -> list[_Placement]:
+    cues = sorted(timeline.cues, key=lambda c: c.start_ms)
+    starts = [ms_to_samples(c.start_ms, sample_rate) for c in cues]
+    # Each clip must end by the next cue's start, the last one by the end of the track.
+    spans = itertools.pairwise([*starts, total])
+    tolerance = math.ceil(OVERRUN_TOLERANCE_MS * sample_rate / 1000)
+    pcm_cache: dict[object, bytes] = {}
+    placements = []
+    for cue, (start, limit) in zip(cues, spans, strict=True):
+        if not 0 <= start <= total:
+            track = f"0-{timeline.duration_ms} ms"
+            raise ValueError(f"{_describe(cue)} starts outside the track ({track})")
+        data = _cue_pcm(cue, clips, beeps, sample_rate, pcm_cache)
+        overrun = len(data) // SAMPLE_WIDTH - (limit - start)
+        if overrun > tolerance:
+            raise ValueError(_overrun_message(cue, overrun, sample_rate, limit == total))
+        if overrun > 0:
+            data = data[: (limit - start) * SAMPLE_WIDTH]
+        placements.append(_Placement(start, data))
+    return placements
+
+
+def _cue_pcm(
+    cue: Cue,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    sample_rate: int,
+    cache: dict[object, bytes],
+) -> bytes:
+    # Phrases and beeps repeat many times in a workout: convert each one only once.
+    key: object = (cue.kind, cue.phrase if cue.kind is CueKind.SPEECH else cue.role)
+    if key not in cache:
+        cache[key] = _to_pcm(_cue_audio(cue, clips, beeps), sample_rate)
+    return cache[key]
+
+
+def _cue_audio(
+    cue: Cue, clips: Mapping[str, AudioSegment], beeps: Mapping[Role, AudioSegment]
+) -> AudioSegment:
+    try:
+        return clips[cue.phrase] if cue.kind is CueKind.SPEECH else beeps[cue.role]
+    except KeyError:
+        raise KeyError(f"no audio for {_describe(cue)}") from None
+
+
+def _to_pcm(segment: AudioSegment, sample_rate: int) -> bytes:
+    """The segment's samples as mono s16le at `sample_rate`, converting if needed."""
+    if segment.channels != 1:
+        segment = segment.set_channels(1)
+    if segment.sample_width != SAMPLE_WIDTH:
+        segment = segment.set_sample_width(SAMPLE_WIDTH)
+    if segment.frame_rate != sample_rate:
+        segment = segment.set_frame_rate(sample_rate)
+    return bytes(segment.raw_data)
+
+
+def _stream(placements: list[_Placement], total: int, sample_rate: int) -> Iterator[bytes]:
+    position = 0
+    for placement in placements:
+        yield from _silence(placement.start - position, sample_rate)
+        if placement.data:
+            yield placement.data
+        position = placement.start + len(placement.data) // SAMPLE_WIDTH
+    yield from _silence(total - position, sample_rate)
+
+
+@functools.lru_cache(maxsize=4)
+def _silence_block(sample_rate: int) -> bytes:
+    return bytes(sample_rate * SILENCE_CHUNK_SECONDS * SAMPLE_WIDTH)
+
+
+def _silence(samples: int, sample_rate: int) -> Iterator[bytes]:
+    block = _silence_block(sample_rate)
+    block_samples = len(block) // SAMPLE_WIDTH
+    # Yielding the same block object again costs nothing; only the remainder is new.
+    for _ in range(samples // block_samples):
+        yield block
+    rest = samples % block_samples
+    if rest:
+        yield block[: rest * SAMPLE_WIDTH]
+
+
+def _describe(cue: Cue) -> str:
+    what = f"speech cue {cue.phrase!r}" if cue.kind is CueKind.SPEECH else "beep"
+    return f"{what} ({cue.role}) at {cue.start_ms} ms"
+
+
+def _overrun_message(cue: Cue, overrun: int, sample_rate: int, at_end: bool) -> str:
+    ms = overrun * 1000 / sample_rate
+    what = "the end of the track" if at_end else "the start of the next cue"
+    return f"{_describe(cue)} runs {ms:.1f} ms past {what} (cues must not overlap)"

@@ -1,0 +1,405 @@
+"""The background music bed: looped to fill the track, faded, held under the voice, ducked.
+
+A `MusicBed` says which file and how loud. `open_music` decodes the file once with
+ffmpeg (MP3, WAV, FLAC, OGG, anything it reads) to 44.1 kHz stereo PCM in a scratch
+file, measures its loudness and true peak on the way, and when the music is shorter than
+the track replaces its last `LOOP_CROSSFADE_MS` with a crossfade into its own start: the
+loop then plays start to end once and [crossfade end .. end] ever after, with no seam.
+
+`bed_chunks` streams the music with its gain envelope (fade in, fade out, the bed level,
+and the duck under every speech cue with raised-cosine attack and release) and
+`mix_with_voice` adds the mono voice, centred, on top. All the sample arithmetic is
+`audioop` (C) on whole blocks, with the gain held for `RAMP_STEP` samples (1.5 ms) at a
+time while it moves: 30 minutes of stereo costs about a second of CPU, beside the
+encoder on another core.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+import math
+import tempfile
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import IO, TYPE_CHECKING
+
+from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.errors import AudiogenError, EncoderError
+from audiogen.workout.model import MusicBed
+
+if TYPE_CHECKING:
+    from audiogen.audio.loudness import Measurement
+
+FRAME_BYTES = 4  # stereo s16le
+LOOP_CROSSFADE_MS = 500
+FADE_IN_MS = 3000
+FADE_OUT_MS = 6000
+# The duck is fully down when a cue starts and starts to come back when it ends.
+DUCK_ATTACK_MS = 250
+DUCK_RELEASE_MS = 700
+RAMP_STEP = 64  # samples the gain is held for while it moves: 1.5 ms, about 0.1 dB
+# The mono voice goes to both channels 3 dB down: the same power, so the same loudness
+# by BS.1770, in the stereo mix as alone.
+VOICE_PAN = math.sqrt(0.5)
+_BLOCK = SAMPLE_RATE  # samples per block while the gain holds still
+
+
+class MusicError(AudiogenError):
+    """The music file cannot be used."""
+
+    exit_code = 2
+
+
+def choose_music(
+    from_workout: MusicBed | None, override: Path | None = None, *, disabled: bool = False
+) -> MusicBed | None:
+    """The bed a build uses: none with --no-music; --music FILE replaces the file, keeping
+    the workout's volume and duck; else the workout's own."""
+    if disabled:
+        return None
+    if override is None:
+        return from_workout
+    if from_workout is None:
+        return MusicBed(Path(override))
+    return MusicBed(Path(override), from_workout.volume_db, from_workout.duck_db)
+
+
+# --- decoding and looping ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Music:
+    """The decoded music, ready to loop: raw stereo s16le at 44.1 kHz in `path`."""
+
+    path: Path
+    frames: int
+    loop_start: int  # where playback jumps back to at the end of the file
+    lufs: float
+    true_peak: float  # dBTP
+
+
+@contextlib.contextmanager
+def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
+    """Decode `bed.file` (no more than needed) into a scratch file, removed afterwards."""
+    if not bed.file.is_file():
+        raise MusicError(f"music file {bed.file} does not exist", hint="check the path")
+    with tempfile.TemporaryDirectory(prefix="audiogen-music-") as scratch:
+        raw = Path(scratch) / "music.raw"
+        extra = _crossfade_frames(frames_needed)  # a crossfade needs a little more
+        measured = _decode(bed.file, raw, (frames_needed + extra) / SAMPLE_RATE + 1)
+        frames = raw.stat().st_size // FRAME_BYTES
+        if frames == 0 or math.isinf(measured.integrated):
+            raise MusicError(f"music file {bed.file} is silent or has no audio")
+        loop_start = 0 if frames >= frames_needed else _make_loop(raw, frames)
+        peak = measured.true_peak if measured.true_peak is not None else 0.0
+        yield Music(raw, raw.stat().st_size // FRAME_BYTES, loop_start, measured.integrated, peak)
+
+
+def _decode(source: Path, raw: Path, seconds: float) -> Measurement:
+    """Decode at most `seconds` of `source` into `raw`, measuring it on the way."""
+    from audiogen.audio.loudness import parse_ebur128
+
+    graph = (
+        f"[0:a]aresample={SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,"
+        "asplit[out][meter];[meter]ebur128=framelog=verbose:peak=true,anullsink"
+    )
+    command = [
+        *_ffmpeg.base_command(), "-loglevel", "info",
+        "-i", _ffmpeg.ffmpeg_path_arg(source), "-t", f"{seconds:.3f}", "-vn",
+        "-filter_complex", graph, "-map", "[out]",
+        "-f", "s16le", "-ac", "2", "-y", _ffmpeg.ffmpeg_path_arg(raw),
+    ]  # fmt: skip
+    try:
+        log = _ffmpeg.run_fed(command, [], what=f"decode the music file {source}")
+    except EncoderError as exc:
+        raise MusicError(
+            f"cannot read the music file {source}",
+            hint=f"use an MP3, WAV, FLAC or OGG file ({exc.message.splitlines()[-1]})",
+        ) from exc
+    return parse_ebur128(log)
+
+
+def _crossfade_frames(frames: int) -> int:
+    return min(SAMPLE_RATE * LOOP_CROSSFADE_MS // 1000, frames // 4)
+
+
+def _make_loop(raw: Path, frames: int) -> int:
+    """Replace the file's last crossfade length with tail-into-head; return the loop start.
+
+    Played once from the start, then from the loop start again and again, the music runs
+    on through the crossfade into its own beginning, every time.
+    """
+    fade = _crossfade_frames(frames)
+    with raw.open("r+b") as file:
+        head = file.read(fade * FRAME_BYTES)
+        file.seek((frames - fade) * FRAME_BYTES)
+        tail = file.read(fade * FRAME_BYTES)
+        file.seek((frames - fade) * FRAME_BYTES)
+        file.write(crossfade(tail, head))
+        file.truncate()
+    return fade
+
+
+def crossfade(outgoing: bytes, incoming: bytes) -> bytes:
+    """Crossfade two stereo s16le blocks of the same length at constant power.
+
+    What keeps the power constant depends on how alike the two are: for unrelated
+    music it is an equal-power fade (cos/sin), for a tail that repeats the head (a loop
+    made to wrap, like the bundled one) a plain linear fade, which then changes nothing
+    at all. So the gains are linear ones scaled by 1/sqrt(a^2 + b^2 + 2*rho*a*b), rho the
+    measured correlation of the two blocks.
+    """
+    audioop = _audioop()
+    rho = _correlation(outgoing, incoming)
+    frames = len(outgoing) // FRAME_BYTES
+    pieces = []
+    for start in range(0, frames, RAMP_STEP):
+        end = min(frames, start + RAMP_STEP)
+        b = (start + end) / 2 / frames
+        a = 1 - b
+        norm = math.sqrt(a * a + b * b + 2 * rho * a * b)
+        span = slice(start * FRAME_BYTES, end * FRAME_BYTES)
+        faded = audioop.mul(outgoing[span], 2, a / norm)
+        pieces.append(audioop.add(faded, audioop.mul(incoming[span], 2, b / norm), 2))
+    return b"".join(pieces)
+
+
+def _correlation(a: bytes, b: bytes) -> float:
+    """Correlation coefficient of two s16le blocks, clamped to [0, 1]."""
+    audioop = _audioop()
+    rms_a, rms_b = audioop.rms(a, 2), audioop.rms(b, 2)
+    if not a or rms_a == 0 or rms_b == 0:
+        return 0.0
+    # findfactor(a, b) = sum(a*b) / sum(b*b): scaled, that is sum(a*b) / (|a| |b|).
+    rho = audioop.findfactor(a, b) * rms_b / rms_a
+    return float(min(1.0, max(0.0, rho)))
+
+
+class _LoopReader:
+    """Reads the music's frames in order, forever, jumping back to the loop start."""
+
+    def __init__(self, file: IO[bytes], music: Music) -> None:
+        self._file = file
+        self._music = music
+        self._position = 0
+
+    def read(self, frames: int) -> bytes:
+        pieces = []
+        while frames > 0:
+            if self._position >= self._music.frames:
+                if self._music.loop_start >= self._music.frames:
+                    pieces.append(bytes(frames * FRAME_BYTES))  # should not happen: pad
+                    break
+                self._position = self._music.loop_start
+                self._file.seek(self._position * FRAME_BYTES)
+            take = min(frames, self._music.frames - self._position)
+            pieces.append(self._file.read(take * FRAME_BYTES))
+            self._position += take
+            frames -= take
+        return b"".join(pieces)
+
+
+# --- the gain envelope ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The bed's gain over the track: level, fades, and ducks (times in samples)."""
+
+    total: int
+    level_db: float
+    duck_db: float
+    ducks: tuple[tuple[int, int], ...]  # [start, end) of each ducked stretch, merged
+    fade_in: int
+    fade_out: int
+    attack: int
+    release: int
+
+    @classmethod
+    def build(
+        cls,
+        total: int,
+        speech: Sequence[tuple[int, int]],
+        *,
+        level_db: float,
+        duck_db: float,
+        sample_rate: int = SAMPLE_RATE,
+    ) -> Envelope:
+        """`speech`: (start, end) ms of every speech cue."""
+
+        def samples(ms: int) -> int:
+            return round(ms * sample_rate / 1000)
+
+        attack, release = samples(DUCK_ATTACK_MS), samples(DUCK_RELEASE_MS)
+        ducks: list[tuple[int, int]] = []
+        for start_ms, end_ms in sorted(speech):
+            start, end = samples(start_ms), samples(end_ms)
+            # Cues closer than a release plus an attack stay under one duck.
+            if ducks and start - attack <= ducks[-1][1] + release:
+                ducks[-1] = (ducks[-1][0], max(ducks[-1][1], end))
+            else:
+                ducks.append((start, end))
+        fade_in = min(samples(FADE_IN_MS), total // 2)
+        fade_out = min(samples(FADE_OUT_MS), total - fade_in)
+        return cls(total, level_db, duck_db, tuple(ducks), fade_in, fade_out, attack, release)
+
+    def duck_depth(self, n: int) -> float:
+        """0 (no duck) to 1 (fully ducked) at sample n, with raised-cosine ramps."""
+        index = bisect.bisect_right(self.ducks, (n, math.inf)) - 1
+        candidates = self.ducks[max(0, index) : index + 2]
+        return max((self._depth(n, duck) for duck in candidates), default=0.0)
+
+    def _depth(self, n: int, duck: tuple[int, int]) -> float:
+        start, end = duck
+        if start <= n < end:
+            return 1.0
+        if start - self.attack <= n < start:
+            return _raised_cosine((n - (start - self.attack)) / self.attack)
+        if end <= n < end + self.release:
+            return _raised_cosine(1 - (n - end) / self.release)
+        return 0.0
+
+    def fade(self, n: int) -> float:
+        """The fade-in and fade-out factor at sample n (1 in between)."""
+        if n < self.fade_in:
+            return _raised_cosine(n / self.fade_in)
+        if n >= self.total - self.fade_out:
+            return _raised_cosine((self.total - n) / self.fade_out)
+        return 1.0
+
+    def gain(self, n: int) -> float:
+        """The linear gain at sample n."""
+        db = self.level_db + self.duck_db * self.duck_depth(n)
+        return float(10 ** (db / 20) * self.fade(n))
+
+    def spans(self) -> list[Span]:
+        """Stretches covering the track, cut wherever the gain starts or stops moving."""
+        edges = {0, self.total, self.fade_in, self.total - self.fade_out}
+        for start, end in self.ducks:
+            edges.update((start - self.attack, start, end, end + self.release))
+        points = sorted(p for p in edges if 0 <= p <= self.total)
+        return [self._span(a, b) for a, b in itertools.pairwise(points)]
+
+    def _span(self, start: int, end: int) -> Span:
+        # Stretches are cut at every ramp's ends, so their midpoint tells what they are.
+        middle = (start + end) // 2
+        if middle < self.fade_in or middle >= self.total - self.fade_out:
+            return Span(start, end, moving=True)
+        if not 0.0 < self.duck_depth(middle) < 1.0:
+            return Span(start, end, moving=False)
+        index = bisect.bisect_right(self.ducks, (middle, math.inf))
+        if index < len(self.ducks) and self.ducks[index][0] - self.attack <= start:
+            return Span(start, end, True, "attack", start - (self.ducks[index][0] - self.attack))
+        return Span(start, end, True, "release", start - self.ducks[index - 1][1])
+
+    def ramp_gains(self, ramp: str, offset: int, length: int) -> list[float]:
+        """The gain for each RAMP_STEP of a stretch of an attack or release ramp, away
+        from the fades: every duck ramps alike, so one list serves them all."""
+        ramp_length = self.attack if ramp == "attack" else self.release
+        gains = []
+        for at in range(offset, offset + length, RAMP_STEP):
+            middle = (at + min(at + RAMP_STEP, offset + length)) / 2
+            progress = middle / ramp_length
+            depth = _raised_cosine(progress if ramp == "attack" else 1 - progress)
+            gains.append(float(10 ** ((self.level_db + self.duck_db * depth) / 20)))
+        return gains
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch [start, end) of the envelope: still, or moving (a fade, or the attack or
+    release ramp of a duck, `offset` samples into the ramp)."""
+
+    start: int
+    end: int
+    moving: bool
+    ramp: str | None = None
+    offset: int = 0
+
+
+def _raised_cosine(x: float) -> float:
+    """0 at x=0 to 1 at x=1 along half a cosine: no corner at either end."""
+    x = min(1.0, max(0.0, x))
+    return 0.5 - 0.5 * math.cos(math.pi * x)
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+def bed_chunks(music: Music, envelope: Envelope) -> Iterator[bytes]:
+    """The music stem: stereo s16le with the envelope applied, `envelope.total` frames.
+
+    The gain holds for whole one-second blocks where it is still and moves in steps of
+    RAMP_STEP samples elsewhere.
+    """
+    audioop = _audioop()
+    ramps: dict[tuple[str, int, int], list[float]] = {}
+    with music.path.open("rb") as file:
+        reader = _LoopReader(file, music)
+        for span in envelope.spans():
+            step = RAMP_STEP if span.moving else _BLOCK
+            gains = _span_gains(envelope, span, ramps)
+            for gain, at in zip(gains, range(span.start, span.end, step), strict=True):
+                yield audioop.mul(reader.read(min(step, span.end - at)), 2, gain)
+
+
+def _span_gains(
+    envelope: Envelope, span: Span, ramps: dict[tuple[str, int, int], list[float]]
+) -> Sequence[float]:
+    if not span.moving:
+        gain = envelope.gain((span.start + span.end) // 2)
+        return [gain] * len(range(span.start, span.end, _BLOCK))
+    if span.ramp is None:  # in a fade: worked out step by step (only at the ends)
+        steps = range(span.start, span.end, RAMP_STEP)
+        return [envelope.gain(min(at + RAMP_STEP // 2, span.end - 1)) for at in steps]
+    key = (span.ramp, span.offset, span.end - span.start)
+    if key not in ramps:
+        ramps[key] = envelope.ramp_gains(*key)
+    return ramps[key]
+
+
+def mix_with_voice(voice: Iterable[bytes], bed: Iterable[bytes]) -> Iterator[bytes]:
+    """Mono s16le voice chunks over a stereo bed: stereo s16le chunks, voice centred."""
+    audioop = _audioop()
+    take = _Taker(iter(bed))
+    for chunk in voice:
+        music = take(len(chunk) * 2)
+        if not chunk or audioop.max(chunk, 2) == 0:
+            yield music
+        else:
+            yield audioop.add(audioop.tostereo(chunk, 2, VOICE_PAN, VOICE_PAN), music, 2)
+
+
+class _Taker:
+    """Cuts a stream of byte pieces into pieces of the sizes asked for."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._left = b""
+
+    def __call__(self, size: int) -> bytes:
+        parts, have = [self._left], len(self._left)
+        while have < size:
+            piece = next(self._pieces, None)
+            if piece is None:  # the bed ran short: silence (it is built to the same length)
+                parts.append(bytes(size - have))
+                break
+            parts.append(piece)
+            have += len(piece)
+        joined = b"".join(parts)
+        self._left = joined[size:]
+        return joined[:size]
+
+
+def _audioop() -> ModuleType:
+    # audioop is deprecated in 3.11-3.12 (pydub needs it too; audioop-lts from 3.13).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioop
+    return audioop

@@ -1,0 +1,108 @@
+"""`audiogen voices`: profiles and engine voices, samples, the phrases to record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from audiogen.cli.options import WORKOUT
+from audiogen.errors import UsageError
+from audiogen.workout.loader import Overrides, load_workout
+
+
+@click.group(invoke_without_command=True)
+@click.option("--lang", help="Only engine voices whose language starts with this, e.g. en.")
+@click.option("--say", "text", metavar="TEXT", help="Write TEXT, spoken, to an MP3 instead.")
+@click.option("--voice", metavar="NAME|PATH", help="Voice for --say: profile or engine voice id.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --say writes [default: sample.mp3].",
+)
+@click.pass_context
+def voices(
+    ctx: click.Context, lang: str | None, text: str | None, voice: str | None, output: Path | None
+) -> None:
+    """List voice profiles and the speech engine's voices, or hear one with --say."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if text is not None:
+        _say_sample(text, voice, output or Path("sample.mp3"))
+    elif voice is not None or output is not None:
+        raise UsageError("--voice and --output go with --say TEXT")
+    else:
+        _list_voices(lang)
+
+
+def _list_voices(lang: str | None) -> None:
+    from audiogen.speech.synth import list_engine_voices
+    from audiogen.workout.profiles import list_profiles
+
+    click.echo("Voice profiles (use with --voice NAME or `voice:` in the file):")
+    for profile in list_profiles():
+        about = f"  {profile.description}" if profile.description else ""
+        clips = ", own clips" if profile.clips else ""
+        settings = f"{profile.voice} at {profile.rate} wpm{clips}"
+        click.echo(f"  {profile.name:<10} {settings:<28}{about}")
+    click.echo("\nEngine voices (use with --voice ID; add +f3, +m3 ... for variants):")
+    for voice in list_engine_voices():
+        languages = ", ".join(voice.languages)
+        if lang and not any(code.startswith(lang) for code in voice.languages):
+            continue
+        click.echo(f"  {voice.id:<24} {voice.name} ({languages})")
+
+
+def _say_sample(text: str, voice: str | None, output: Path) -> None:
+    from audiogen.core.pcm import SAMPLE_RATE, pcm_segment
+    from audiogen.output.encoder import encode_mp3
+    from audiogen.speech.cache import SpeechCache
+    from audiogen.speech.clips import ClipPack
+    from audiogen.speech.synth import make_synthesizer, speak_phrases
+    from audiogen.workout.profiles import resolve_voice
+
+    if not text.strip():
+        raise UsageError("--say needs some text to speak")
+    try:
+        profile = resolve_voice(voice, base_dir=Path.cwd())
+    except ValueError as exc:
+        raise UsageError(f"--voice: {exc}") from None
+    pack = ClipPack.load(profile.clips) if profile.clips else None
+    speech = speak_phrases([text], make_synthesizer(profile), cache=SpeechCache(), pack=pack)
+    clip = speech.clips[text]
+    # Some players swallow the first instant of a file: pad it a little.
+    pad = pcm_segment(bytes(SAMPLE_RATE * 2 * 3 // 10))
+    encode_mp3([(pad + clip + pad).raw_data], output, sample_rate=SAMPLE_RATE, channels=1)
+    source = "recorded clip" if speech.recorded else f"voice {profile.name}"
+    click.echo(f"Wrote {output}: {len(clip) / 1000:.1f} s of {text!r}, {source}.")
+
+
+@voices.command("record-list")
+@click.argument("workout", type=WORKOUT)
+@click.option("--voice", metavar="NAME|PATH", help="Check against this voice's clips instead.")
+def record_list(workout: Path, voice: str | None) -> None:
+    """Print the phrases WORKOUT speaks, as clip files to record.
+
+    Each line is a clause of a cue and the file name that replaces it in a voice's
+    `clips:` folder; [x] marks those the workout's voice already has.
+    """
+    from audiogen.plan.compiler import compile_plan
+    from audiogen.speech.clips import ClipPack, needed_phrases
+
+    model = load_workout(workout, Overrides(voice=voice))
+    folder = model.voice.clips
+    pack = ClipPack.load(folder) if folder is not None else None
+    needed = needed_phrases(compile_plan(model).phrases())
+    click.echo(f"Phrases {model.title} speaks, as clip files for a voice's `clips:` folder:")
+    recorded = 0
+    for phrase in needed:
+        have = pack.file_for(phrase.text) if pack is not None else None
+        recorded += have is not None
+        mark, name = ("[x]", have.name) if have is not None else ("[ ]", phrase.file)
+        click.echo(f"  {mark} {name:<40} {phrase.text}")
+    where = f"in {folder}" if folder is not None else "(the voice has no clips folder)"
+    click.echo(
+        f"{recorded} of {len(needed)} recorded {where}. Numbers may be spelled either way "
+        "(10-seconds-left.wav or ten-seconds-left.wav); a whole cue may be one file too."
+    )

@@ -1,1 +1,0 @@
-"""One module per `audiogen` command; `audiogen.cli` puts them together."""

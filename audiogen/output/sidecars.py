@@ -1,0 +1,150 @@
+"""Text files written beside the MP3: the timeline as JSON, WebVTT captions, LRC lyrics.
+
+The renderers are pure (timeline in, text out); `write_sidecars` writes all three
+atomically. `chapter_title` is the one name an interval goes by everywhere: in the MP3's
+chapters, the captions and the lyrics.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from audiogen.output.encoder import atomic_write_text
+from audiogen.plan.timeline import CueKind, Interval, IntervalKind, Timeline
+
+# What the lyrics show from the start of each interval that is not a work interval.
+_SECTION_NAMES = {
+    IntervalKind.LEAD_IN: "Get ready",
+    IntervalKind.REST: "Rest",
+    IntervalKind.OUTRO: "Done",
+}
+
+
+def chapter_title(interval: Interval) -> str:
+    """'Front Squat', 'Single-Leg Deadlift (left)', 'Round 2: Front Squat'.
+
+    Every round of a multi-round block is numbered, round 1 included, so that the
+    chapter list reads evenly.
+    """
+    title = interval.exercise or str(interval.kind)
+    if interval.side:
+        title = f"{title} ({interval.side})"
+    if interval.rounds and interval.rounds > 1:
+        title = f"Round {interval.round}: {title}"
+    return title
+
+
+def _spoken(timeline: Timeline) -> list[tuple[int, int, str]]:
+    """(start ms, end ms, text) of every speech cue with text, in time order."""
+    cues = [c for c in timeline.cues if c.kind is CueKind.SPEECH and c.text]
+    return sorted((c.start_ms, c.end_ms, c.text or "") for c in cues)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def timeline_json(timeline: Timeline) -> str:
+    """The timeline object of the spec, the same one `audiogen timeline --json` prints."""
+    return json.dumps(timeline.to_json(), indent=2) + "\n"
+
+
+# --- WebVTT -------------------------------------------------------------------------------
+
+
+def webvtt(timeline: Timeline) -> str:
+    """WebVTT captions: each spoken cue for as long as it is spoken, and the exercise for
+    the whole of its work interval, placed at the top (`line:0`) so the spoken captions
+    come and go below it instead of pushing it around."""
+    blocks = [f"WEBVTT - {_vtt_safe(timeline.title)}"]
+    events: list[tuple[int, int, str]] = []
+    for number, interval in enumerate(timeline.work_intervals):
+        start, end = interval.start_ms, interval.end_ms
+        cue = _vtt_cue(f"ch{number:03d}", start, end, chapter_title(interval), " line:0")
+        events.append((start, 0, cue))
+    for number, (start, end, text) in enumerate(_spoken(timeline)):
+        events.append((start, 1, _vtt_cue(f"cue{number:03d}", start, end, text)))
+    # Files must list cues by start time; at a tie the exercise comes first.
+    blocks += [cue for _, _, cue in sorted(events)]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _vtt_cue(identifier: str, start_ms: int, end_ms: int, text: str, settings: str = "") -> str:
+    # A cue must end after it starts; a zero-length one would be dropped by some players.
+    end_ms = max(end_ms, start_ms + 1)
+    timing = f"{vtt_time(start_ms)} --> {vtt_time(end_ms)}{settings}"
+    return f"{identifier}\n{timing}\n{_vtt_escape(text)}"
+
+
+def vtt_time(ms: int) -> str:
+    """HH:MM:SS.mmm, hours always shown (and not capped at 99)."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    # A blank line would end the cue early; &, < and > would be read as markup.
+    one_line = " ".join(text.split())
+    return one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _vtt_safe(text: str) -> str:
+    # The header line may hold any text but an arrow and line breaks.
+    return " ".join(text.split()).replace("-->", "->")
+
+
+# --- LRC ----------------------------------------------------------------------------------
+
+
+def lrc(timeline: Timeline) -> str:
+    """LRC lyrics: a '— Front Squat —' line as each interval starts ('— Rest —' for
+    rests), and each spoken cue as it starts. A player shows each line until the next,
+    so the section lines make sure a rest never keeps showing the last exercise's cue."""
+    lines = [f"[ti:{_lrc_safe(timeline.title)}]", f"[length:{_lrc_length(timeline.duration_ms)}]"]
+    events = [(i.start_ms, 0, f"— {_section_name(i)} —") for i in timeline.intervals]
+    events += [(start, 1, text) for start, _, text in _spoken(timeline)]
+    lines += [f"[{lrc_time(ms)}]{_lrc_safe(text)}" for ms, _, text in sorted(events)]
+    return "\n".join(lines) + "\n"
+
+
+def _section_name(interval: Interval) -> str:
+    if interval.kind is IntervalKind.WORK:
+        return chapter_title(interval)
+    return _SECTION_NAMES.get(interval.kind, str(interval.kind))
+
+
+def lrc_time(ms: int) -> str:
+    """mm:ss.xx; minutes go past 59 rather than adding an hours field LRC does not have.
+    Rounded down to the hundredth, so a line never shows later than its sound."""
+    minutes, rest = divmod(ms, 60_000)
+    return f"{minutes:02d}:{rest // 1000:02d}.{rest % 1000 // 10:02d}"
+
+
+def _lrc_length(ms: int) -> str:
+    minutes, rest = divmod((ms + 500) // 1000, 60)
+    return f"{minutes:02d}:{rest:02d}"
+
+
+def _lrc_safe(text: str) -> str:
+    # One line per entry; a line break inside would start an untimed line.
+    return " ".join(text.split())
+
+
+# --- files --------------------------------------------------------------------------------
+
+_RENDERERS = {".json": timeline_json, ".vtt": webvtt, ".lrc": lrc}
+
+
+def write_sidecars(mp3_path: Path | str, timeline: Timeline) -> list[Path]:
+    """Write <stem>.json, <stem>.vtt and <stem>.lrc beside the MP3; returns their paths.
+
+    Each file is replaced atomically, so a failure leaves the earlier version intact.
+    """
+    paths = []
+    for suffix, render in _RENDERERS.items():
+        path = Path(mp3_path).with_suffix(suffix)
+        atomic_write_text(path, render(timeline))
+        paths.append(path)
+    return paths

@@ -1,0 +1,73 @@
+"""`--split`: one file per interval, and an .m3u playlist of them, for players that
+ignore chapters. `out/legs.mp3` gets the folder `out/legs/`, replaced as a whole."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.plan.timeline import Interval, IntervalKind, Timeline
+from audiogen.speech.clips import slug
+
+if TYPE_CHECKING:
+    from audiogen.output.encoder import OutputSpec, Part
+
+PART_TITLES = {"lead-in": "Lead-in", "rest": "Rest", "outro": "Outro"}
+
+
+def split_folder(output: Path) -> Path:
+    """Where --split writes: the output's path without its suffix (out/legs.mp3 -> out/legs)."""
+    return output.with_suffix("")
+
+
+@contextlib.contextmanager
+def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
+    """A temporary folder that replaces `folder` on success; nothing when it is None."""
+    from audiogen.output.encoder import atomic_directory
+
+    if folder is None:
+        yield None
+        return
+    with atomic_directory(folder) as temp:
+        yield temp
+
+
+def split_parts(timeline: Timeline, folder: Path, stem: str, spec: OutputSpec) -> list[Part]:
+    """One part per interval: <stem>-01-lead-in.mp3, <stem>-02-march-in-place.mp3, ..."""
+    from audiogen.audio.mixer import ms_to_samples
+    from audiogen.output.encoder import Part
+
+    intervals = [i for i in timeline.intervals if i.length_ms > 0]
+    parts = []
+    for number, interval in enumerate(intervals, start=1):
+        title = _part_title(interval)
+        name = f"{stem}-{number:02d}-{slug(title)[:48] or 'part'}.{spec.format.value}"
+        start = ms_to_samples(interval.start_ms, spec.sample_rate)
+        end = ms_to_samples(interval.end_ms, spec.sample_rate)
+        tags = {"title": title, "track": f"{number}/{len(intervals)}"}
+        parts.append(Part(folder / name, start, end, tags))
+    return parts
+
+
+def _part_title(interval: Interval) -> str:
+    from audiogen.output.sidecars import chapter_title
+
+    if interval.kind is IntervalKind.WORK:
+        return chapter_title(interval)
+    return PART_TITLES.get(str(interval.kind), str(interval.kind).capitalize())
+
+
+def write_playlist(path: Path, title: str, parts: Sequence[Part]) -> None:
+    """An extended M3U (UTF-8) listing the parts in order, with lengths and titles."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{_one_line(title)}"]
+    for part in parts:
+        seconds = round((part.end_sample - part.start_sample) / SAMPLE_RATE)
+        lines += [f"#EXTINF:{seconds},{_one_line(part.tags['title'])}", part.path.name]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

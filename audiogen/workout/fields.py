@@ -1,0 +1,220 @@
+"""YAML values that remember where they came from.
+
+The safe loader parses a document into nodes; a `Field` pairs a node with its key path
+so that every check can report file:line:column, the path, and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import yaml
+
+from audiogen.errors import Position, WorkoutError
+from audiogen.workout.durations import parse_db, parse_duration
+
+T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+
+MIN_WORK_MS = 1_000
+
+
+@dataclass(frozen=True)
+class Field:
+    """A YAML node with its key path, so any check on it can say where it failed."""
+
+    node: yaml.Node
+    path: str
+    source: str
+
+    @property
+    def position(self) -> Position:
+        mark = self.node.start_mark
+        # Values given with --set carry the option as their source (see keypath.py).
+        if mark.name.startswith("--set"):
+            return Position(mark.name, 0, 0)
+        return Position(self.source, mark.line + 1, mark.column + 1)
+
+    def error(self, message: str, hint: str | None = None) -> WorkoutError:
+        return WorkoutError(message, position=self.position, key_path=self.path, hint=hint)
+
+    def child(self, node: yaml.Node, key: str | int) -> Field:
+        path = f"{self.path}.{key}" if self.path else str(key)
+        return Field(node, path, self.source)
+
+
+def compose(text: str, source: str) -> yaml.Node:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = Position(source, mark.line + 1, mark.column + 1) if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise WorkoutError(
+            f"this is not valid YAML: {problem}",
+            position=position,
+            hint="check indentation, and quote text that contains ': ' or starts with a symbol",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise WorkoutError(f"this is not valid YAML: {exc}", source=source) from None
+    if node is None:
+        raise WorkoutError(
+            "the file is empty",
+            position=Position(source, 1, 1),
+            hint="start with `title:` and a list of `exercises:`",
+        )
+    return node
+
+
+def mapping(field: Field, allowed: tuple[str, ...], *, what: str) -> dict[str, Field]:
+    """The keys of a mapping node; unknown or repeated keys are errors."""
+    if not isinstance(field.node, yaml.MappingNode):
+        raise field.error(f"expected {what} as a mapping of keys, got {_describe(field.node)}")
+    keys: dict[str, Field] = {}
+    for key_node, value_node in field.node.value:
+        key_field = field.child(key_node, str(key_node.value))
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str) or key not in allowed:
+            raise key_field.error(f"unknown key {key!r}", hint=suggest(str(key), allowed))
+        if key in keys:
+            raise key_field.error(f"the key {key!r} appears twice", hint="keep one of them")
+        keys[key] = field.child(value_node, key)
+    return keys
+
+
+def suggest(key: str, allowed: tuple[str, ...], *, label: str = "known keys") -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    known = f"{label}: {', '.join(allowed)}"
+    return f"did you mean {close[0]!r}? ({known})" if close else known
+
+
+def scalar(field: Field) -> Any:
+    if not isinstance(field.node, yaml.ScalarNode):
+        raise field.error(f"expected a single value, got {_describe(field.node)}")
+    try:
+        return yaml.SafeLoader("").construct_object(field.node)
+    except yaml.constructor.ConstructorError as exc:
+        raise field.error(
+            f"this YAML value is not allowed: {exc.problem}",
+            hint="workout files use plain YAML values; remove the !! tag",
+        ) from None
+
+
+def optional(keys: dict[str, Field], key: str, read: Callable[[Field], T]) -> T | None:
+    return read(keys[key]) if key in keys else None
+
+
+def or_default(value: T | None, default: T) -> T:
+    return default if value is None else value
+
+
+def string(field: Field) -> str:
+    value = scalar(field)
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise field.error(f"expected text, got {_describe(field.node)}")
+    text = str(value).strip()
+    if not text:
+        raise field.error("expected text, got an empty value")
+    return text
+
+
+def string_list(field: Field) -> list[str]:
+    if isinstance(field.node, yaml.ScalarNode):
+        return [string(field)]
+    return [string(item) for item in sequence(field, what="a list of text")]
+
+
+def sequence(field: Field, *, what: str) -> list[Field]:
+    if not isinstance(field.node, yaml.SequenceNode):
+        raise field.error(
+            f"expected {what}, got {_describe(field.node)}", hint="use `- item` lines"
+        )
+    return [field.child(node, n) for n, node in enumerate(field.node.value, 1)]
+
+
+def non_empty_list(field: Field, *, what: str) -> list[Field]:
+    items = sequence(field, what=f"a list of {what}")
+    if not items:
+        raise field.error(f"expected at least one item in {what}")
+    return items
+
+
+def duration(field: Field) -> int:
+    try:
+        return parse_duration(scalar(field))
+    except ValueError as exc:
+        raise field.error(
+            f"expected a duration; {exc}", hint="write 40, 40s, 2m, 1m30s, 1:30 or 2.5s"
+        ) from None
+
+
+def level(field: Field) -> float:
+    """A level in dB, like `-18dB`."""
+    try:
+        return parse_db(scalar(field))
+    except ValueError as exc:
+        raise field.error(f"expected a level in dB; {exc}", hint="write it like -18dB") from None
+
+
+def work_duration(field: Field) -> int:
+    ms = duration(field)
+    if ms < MIN_WORK_MS:
+        raise field.error("a work interval lasts at least 1 s", hint="write 1s or more")
+    return ms
+
+
+def integer(field: Field, low: int, high: int | None = None) -> int:
+    value = scalar(field)
+    too_high = high is not None and isinstance(value, int) and value > high
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or too_high:
+        upper = f" and {high}" if high is not None else ""
+        bound = f"between {low}{upper}" if high is not None else f"of {low} or more"
+        raise field.error(f"expected a whole number {bound}, got {_describe(field.node)}")
+    return value
+
+
+def positive_int(field: Field) -> int:
+    return integer(field, 1)
+
+
+def non_negative_int(field: Field) -> int:
+    return integer(field, 0)
+
+
+def countdown(field: Field) -> int:
+    return integer(field, 0, 10)
+
+
+def seconds_list(field: Field) -> tuple[int, ...]:
+    items = [field] if isinstance(field.node, yaml.ScalarNode) else sequence(field, what="a list")
+    return tuple(sorted({integer(item, 1) for item in items}, reverse=True))
+
+
+def boolean(field: Field) -> bool:
+    value = scalar(field)
+    if not isinstance(value, bool):
+        raise field.error(f"expected true or false, got {_describe(field.node)}")
+    return value
+
+
+def choice(field: Field, enum: type[E]) -> E:
+    value = str(scalar(field))
+    names = tuple(str(member) for member in enum)
+    if value not in names:
+        raise field.error(
+            f"expected one of {', '.join(names)}, got {value!r}",
+            hint=suggest(value, names, label="choices"),
+        )
+    return enum(value)
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return repr(node.value) if node.value != "" else "nothing"
