@@ -18,7 +18,7 @@ from audiogen.plan.timeline import Timeline
 from audiogen.workout.model import MusicBed, Workout
 
 if TYPE_CHECKING:
-    from audiogen.audio.loudness import LoudnessTarget, VoiceMix
+    from audiogen.audio.level import LoudnessTarget, VoiceMix
     from audiogen.output.encoder import Chapter, OutputSpec, Part
     from audiogen.pipeline import Progress
 
@@ -44,7 +44,7 @@ class EncodeJob:
     ) -> None:
         """Mix the voice (over the music `bed`, if any) and encode it once, through a
         safety limiter if `limit` or the voice asks for one (rare: see VoiceMix)."""
-        from audiogen.audio.loudness import final_limiter
+        from audiogen.audio.level import final_limiter
         from audiogen.output.encoder import write_audio
 
         chunks = self.mix(voice, bed, report=True)
@@ -76,9 +76,9 @@ class EncodeJob:
         to skip), so the whole mix is measured first; one gain then corrects voice and
         music alike, which moves the loudness by exactly that gain, and it is encoded.
         """
-        from audiogen.audio.loudness import measure_pcm, voice_cues
-        from audiogen.audio.mixer import ms_to_samples
+        from audiogen.audio.measure import measure_pcm, voice_cues
         from audiogen.audio.music import Envelope, bed_chunks, open_music
+        from audiogen.core.pcm import ms_to_samples
 
         total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
         speech = voice_cues(self.timeline)
@@ -102,7 +102,7 @@ class EncodeJob:
 def _mix_peak(voice: VoiceMix, target: LoudnessTarget, music_peak: float, duck_db: float) -> bool:
     """True if voice and music together might peak past the target: a bound, adding the
     peaks in phase. Speech always has the bed fully ducked under it; beeps do not."""
-    from audiogen.audio.loudness import BEEP_PEAK_OVER_VOICE_DB
+    from audiogen.audio.level import BEEP_PEAK_OVER_VOICE_DB
     from audiogen.audio.music import VOICE_PAN
 
     pan = 20 * math.log10(VOICE_PAN)
@@ -127,7 +127,7 @@ def _chapters(timeline: Timeline) -> list[Chapter]:
     """One chapter per work interval, and one for the lead-in before them: MP4 chapters
     run back to back from zero, so without it the first exercise would start at 0."""
     from audiogen.output.encoder import Chapter
-    from audiogen.output.sidecars import chapter_title
+    from audiogen.output.naming import chapter_title
 
     chapters = [Chapter(i.start_ms, i.end_ms, chapter_title(i)) for i in timeline.work_intervals]
     if chapters and chapters[0].start_ms > 0:

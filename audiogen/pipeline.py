@@ -119,9 +119,10 @@ def build_workout(
     The mix is normalized to -16 LUFS with true peaks at or below -1 dBTP. Every file
     is written beside its target and renamed over it only once complete.
     """
-    from audiogen.audio.loudness import LoudnessTarget, normalize_voice
+    from audiogen.audio.level import LoudnessTarget, normalize_voice
+    from audiogen.core.files import atomic_output
     from audiogen.mastering import EncodeJob
-    from audiogen.output.encoder import AudioFormat, atomic_output
+    from audiogen.output.encoder import AudioFormat
     from audiogen.output.sidecars import write_sidecars
     from audiogen.output.split import maybe_folder, split_folder, split_parts, write_playlist
 

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import itertools
 
-from audiogen.audio.beeps import BEEP_MS
 from audiogen.plan.compiler import compile_plan
 from audiogen.plan.scheduler import LEAD_IN_PAUSE_MS
-from audiogen.plan.timeline import NEVER_DROPPED, CueKind, Interval, IntervalKind, Role, Timeline
+from audiogen.plan.timeline import (
+    BEEP_MS,
+    NEVER_DROPPED,
+    CueKind,
+    Interval,
+    IntervalKind,
+    Role,
+    Timeline,
+)
 from audiogen.workout.model import BlockFormat, Workout
 
 

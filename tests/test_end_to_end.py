@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audiogen.audio.loudness import measure_file
+from audiogen.audio.measure import measure_file
 from audiogen.cli.main import cli
 from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
 from audiogen.output.tags import read_chapters

@@ -12,18 +12,11 @@ import math
 from typing import TYPE_CHECKING
 
 from audiogen.core.pcm import pcm_segment
-from audiogen.plan.timeline import Role
+from audiogen.plan.timeline import BEEP_MS, Role
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-# Each beep's length in milliseconds. The start beep is longer and higher than a tick,
-# the end beep lower and longer, so a listener tells them apart without looking.
-BEEP_MS: dict[Role, int] = {
-    Role.COUNTDOWN: 150,
-    Role.START: 400,
-    Role.END: 500,
-}
 
 # (frequency Hz, share of the beep) segments. The end beep steps down a fourth, so it
 # reads as "done" even to someone who cannot compare pitches.

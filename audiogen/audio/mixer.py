@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from audiogen.core.pcm import ms_to_samples
 from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 
 if TYPE_CHECKING:
@@ -27,11 +28,6 @@ SILENCE_CHUNK_SECONDS = 1
 # so a clip placed flush against the next cue can overrun it by up to about 1 ms of
 # samples. That much is trimmed; anything longer is a scheduling bug and raises.
 OVERRUN_TOLERANCE_MS = 1
-
-
-def ms_to_samples(ms: int, sample_rate: int) -> int:
-    """The sample a time falls on, from the absolute time so errors never accumulate."""
-    return round(ms * sample_rate / 1000)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from audiogen.errors import AudiogenError, EncoderError
 from audiogen.workout.model import MusicBed
 
 if TYPE_CHECKING:
-    from audiogen.audio.loudness import Measurement
+    from audiogen.audio.measure import Measurement
 
 FRAME_BYTES = 4  # stereo s16le
 LOOP_CROSSFADE_MS = 500
@@ -103,7 +103,7 @@ def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
 
 def _decode(source: Path, raw: Path, seconds: float) -> Measurement:
     """Decode at most `seconds` of `source` into `raw`, measuring it on the way."""
-    from audiogen.audio.loudness import parse_ebur128
+    from audiogen.audio.measure import parse_ebur128
 
     graph = (
         f"[0:a]aresample={SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,"

@@ -31,3 +31,8 @@ def pcm_segment(samples: bytes, frame_rate: int = SAMPLE_RATE) -> AudioSegment:
     """Mono 16-bit PCM (native byte order, as pydub expects) as an AudioSegment."""
     segment_class = load_pydub()
     return segment_class(data=samples, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
+
+
+def ms_to_samples(ms: int, sample_rate: int) -> int:
+    """The sample a time falls on, from the absolute time so errors never accumulate."""
+    return round(ms * sample_rate / 1000)

@@ -1,8 +1,7 @@
 """Text files written beside the MP3: the timeline as JSON, WebVTT captions, LRC lyrics.
 
 The renderers are pure (timeline in, text out); `write_sidecars` writes all three
-atomically. `chapter_title` is the one name an interval goes by everywhere: in the MP3's
-chapters, the captions and the lyrics.
+atomically. Intervals are named by `audiogen.output.naming`, as in the chapters.
 """
 
 from __future__ import annotations
@@ -10,29 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audiogen.output.encoder import atomic_write_text
-from audiogen.plan.timeline import CueKind, Interval, IntervalKind, Timeline
-
-# What the lyrics show from the start of each interval that is not a work interval.
-_SECTION_NAMES = {
-    IntervalKind.LEAD_IN: "Get ready",
-    IntervalKind.REST: "Rest",
-    IntervalKind.OUTRO: "Done",
-}
-
-
-def chapter_title(interval: Interval) -> str:
-    """'Front Squat', 'Single-Leg Deadlift (left)', 'Round 2: Front Squat'.
-
-    Every round of a multi-round block is numbered, round 1 included, so that the
-    chapter list reads evenly.
-    """
-    title = interval.exercise or str(interval.kind)
-    if interval.side:
-        title = f"{title} ({interval.side})"
-    if interval.rounds and interval.rounds > 1:
-        title = f"Round {interval.round}: {title}"
-    return title
+from audiogen.core.files import atomic_write_text
+from audiogen.output.naming import chapter_title, interval_title
+from audiogen.plan.timeline import CueKind, Timeline
 
 
 def _spoken(timeline: Timeline) -> list[tuple[int, int, str]]:
@@ -103,16 +82,10 @@ def lrc(timeline: Timeline) -> str:
     rests), and each spoken cue as it starts. A player shows each line until the next,
     so the section lines make sure a rest never keeps showing the last exercise's cue."""
     lines = [f"[ti:{_lrc_safe(timeline.title)}]", f"[length:{_lrc_length(timeline.duration_ms)}]"]
-    events = [(i.start_ms, 0, f"— {_section_name(i)} —") for i in timeline.intervals]
+    events = [(i.start_ms, 0, f"— {interval_title(i)} —") for i in timeline.intervals]
     events += [(start, 1, text) for start, _, text in _spoken(timeline)]
     lines += [f"[{lrc_time(ms)}]{_lrc_safe(text)}" for ms, _, text in sorted(events)]
     return "\n".join(lines) + "\n"
-
-
-def _section_name(interval: Interval) -> str:
-    if interval.kind is IntervalKind.WORK:
-        return chapter_title(interval)
-    return _SECTION_NAMES.get(interval.kind, str(interval.kind))
 
 
 def lrc_time(ms: int) -> str:

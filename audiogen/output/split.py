@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiogen.core.pcm import SAMPLE_RATE
-from audiogen.plan.timeline import Interval, IntervalKind, Timeline
-from audiogen.speech.clips import slug
+from audiogen.core.text import slug
+from audiogen.output.naming import interval_title
+from audiogen.plan.timeline import Timeline
 
 if TYPE_CHECKING:
     from audiogen.output.encoder import OutputSpec, Part
-
-PART_TITLES = {"lead-in": "Lead-in", "rest": "Rest", "outro": "Outro"}
 
 
 def split_folder(output: Path) -> Path:
@@ -26,7 +25,7 @@ def split_folder(output: Path) -> Path:
 @contextlib.contextmanager
 def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
     """A temporary folder that replaces `folder` on success; nothing when it is None."""
-    from audiogen.output.encoder import atomic_directory
+    from audiogen.core.files import atomic_directory
 
     if folder is None:
         yield None
@@ -37,27 +36,19 @@ def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
 
 def split_parts(timeline: Timeline, folder: Path, stem: str, spec: OutputSpec) -> list[Part]:
     """One part per interval: <stem>-01-lead-in.mp3, <stem>-02-march-in-place.mp3, ..."""
-    from audiogen.audio.mixer import ms_to_samples
+    from audiogen.core.pcm import ms_to_samples
     from audiogen.output.encoder import Part
 
     intervals = [i for i in timeline.intervals if i.length_ms > 0]
     parts = []
     for number, interval in enumerate(intervals, start=1):
-        title = _part_title(interval)
+        title = interval_title(interval)
         name = f"{stem}-{number:02d}-{slug(title)[:48] or 'part'}.{spec.format.value}"
         start = ms_to_samples(interval.start_ms, spec.sample_rate)
         end = ms_to_samples(interval.end_ms, spec.sample_rate)
         tags = {"title": title, "track": f"{number}/{len(intervals)}"}
         parts.append(Part(folder / name, start, end, tags))
     return parts
-
-
-def _part_title(interval: Interval) -> str:
-    from audiogen.output.sidecars import chapter_title
-
-    if interval.kind is IntervalKind.WORK:
-        return chapter_title(interval)
-    return PART_TITLES.get(str(interval.kind), str(interval.kind).capitalize())
 
 
 def write_playlist(path: Path, title: str, parts: Sequence[Part]) -> None:

@@ -32,7 +32,7 @@ from mutagen.id3 import (
 )
 from mutagen.id3._tags import save_frame
 
-from audiogen.output.sidecars import chapter_title
+from audiogen.output.naming import chapter_title
 from audiogen.plan.timeline import CueKind, Timeline
 
 DEFAULT_ARTIST = "audiogen"

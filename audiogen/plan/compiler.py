@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from audiogen.errors import WorkoutError
 from audiogen.plan.timeline import IntervalKind, Role, Side
 from audiogen.workout.durations import format_spoken
 from audiogen.workout.model import Block, BlockFormat, CueSettings, Exercise, Sides, Workout
@@ -80,6 +81,8 @@ class Plan:
 
 
 def compile_plan(workout: Workout) -> Plan:
+    """The intervals and the cue requests of a workout; WorkoutError past 12 hours."""
+    _check_length(workout)
     segments = tuple(_segments(workout))
     requests = tuple(
         request
@@ -95,6 +98,15 @@ def compile_plan(workout: Workout) -> Plan:
         intro=f"Welcome to {workout.title}. {format_spoken(total)} in total.",
         outro="Workout complete. Great work!",
     )
+
+
+def _check_length(workout: Workout) -> None:
+    if workout_length_ms(workout) > MAX_TRACK_MS:
+        raise WorkoutError(
+            "the workout lasts more than 12 hours, the longest track audiogen builds",
+            source=workout.source,
+            hint="split it into several files",
+        )
 
 
 def workout_length_ms(workout: Workout) -> int:

@@ -12,9 +12,9 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from audiogen.audio.beeps import BEEP_MS
 from audiogen.plan.compiler import CueRequest, Plan, Segment
 from audiogen.plan.timeline import (
+    BEEP_MS,
     NEVER_DROPPED,
     Cue,
     CueKind,

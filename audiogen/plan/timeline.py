@@ -48,6 +48,14 @@ BEEP_ROLES = frozenset({Role.COUNTDOWN, Role.START, Role.END})
 # Roles the spec says are never left out, whatever the time available.
 NEVER_DROPPED = frozenset({Role.NAME, Role.SWITCH, Role.ROUND, Role.INTRO, Role.OUTRO})
 
+# Each beep's length in milliseconds. The start beep is longer and higher than a tick,
+# the end beep lower and longer, so a listener tells them apart without looking.
+BEEP_MS: dict[Role, int] = {
+    Role.COUNTDOWN: 150,
+    Role.START: 400,
+    Role.END: 500,
+}
+
 
 class Side(StrEnum):
     RIGHT = "right"

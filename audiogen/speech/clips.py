@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-import unicodedata
 import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, load_pydub, pcm_segment
+from audiogen.core.text import slug
 from audiogen.errors import VoiceError
 from audiogen.plan.numbers import speak_numbers
 
@@ -47,12 +47,6 @@ TRIM_BELOW_DB = 30.0
 PEAK_LIMIT_DBFS = -1.0
 # Clauses end at these marks when followed by a space: "Next up: Squat, right side".
 _CLAUSE_BREAK = re.compile(r"(?<=[.,:;!?])\s+")
-
-
-def slug(text: str) -> str:
-    """A phrase as a file name stem: "Switch sides!" -> "switch-sides"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def phrase_slugs(phrase: str) -> list[str]:

@@ -94,7 +94,6 @@ def parse_workout(
         apply_assignment(node, key, value)
     root = Field(node, "", source)
     workout = _read_workout(root, overrides, base_dir or Path.cwd())
-    _check_length(workout, root)
     return workout
 
 
@@ -310,14 +309,3 @@ def _voice_spec(field: Field) -> str | dict[str, Any]:
         keys = mapping(field, schema.VOICE_KEYS, what="a voice")
         return {key: scalar(value) for key, value in keys.items()}
     return string(field)
-
-
-def _check_length(workout: Workout, root: Field) -> None:
-    from audiogen.plan.compiler import workout_length_ms
-
-    total = workout_length_ms(workout)
-    if total > schema.MAX_TRACK_MS:
-        raise root.error(
-            "the workout lasts more than 12 hours, the longest track audiogen builds",
-            hint="split it into several files",
-        )

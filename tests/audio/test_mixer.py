@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiogen.audio.mixer import ms_to_samples, render_pcm, render_segment
+from audiogen.audio.mixer import render_pcm, render_segment
 from audiogen.core.ffmpeg import configure_pydub
+from audiogen.core.pcm import ms_to_samples
 from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Timeline
 
 configure_pydub()

@@ -13,6 +13,7 @@ import pytest
 
 from audiogen.core import ffmpeg
 from audiogen.core.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
+from audiogen.core.files import atomic_directory, atomic_output, atomic_write_text
 from audiogen.errors import EncoderError
 from audiogen.output.encoder import (
     MP3_BITRATES_KBPS,
@@ -20,9 +21,6 @@ from audiogen.output.encoder import (
     Chapter,
     OutputSpec,
     Part,
-    atomic_directory,
-    atomic_output,
-    atomic_write_text,
     encode_audio,
     encode_mp3,
     parse_bitrate,
@@ -315,7 +313,7 @@ def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> Non
     names = lines[3::2]
     intervals = [i for i in result.timeline.intervals if i.length_ms > 0]
     assert len(names) == len(intervals)
-    assert names[0] == "legs-01-lead-in.mp3" and names[1] == "legs-02-round-1-squat.mp3"
+    assert names[0] == "legs-01-get-ready.mp3" and names[1] == "legs-02-round-1-squat.mp3"
     assert sorted([*names, "legs.m3u"]) == sorted(p.name for p in folder.iterdir())
     for name, interval in zip(names, intervals, strict=True):
         assert probe_mp3(folder / name).duration_ms == interval.length_ms

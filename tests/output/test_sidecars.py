@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from audiogen.output.naming import chapter_title
 from audiogen.output.sidecars import (
-    chapter_title,
     lrc,
     lrc_time,
     timeline_json,

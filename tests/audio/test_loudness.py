@@ -8,19 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.audio.loudness import (
-    BLOCK_MS,
-    HOP_MS,
-    MEMO_VERSION,
+from audiogen.audio.level import (
     LoudnessTarget,
-    Measurement,
     condensed_timeline,
     condition_speech,
-    measure_file,
     measure_mix,
-    measure_pcm,
     normalize_voice,
 )
+from audiogen.audio.level_memo import MEMO_VERSION
+from audiogen.audio.measure import BLOCK_MS, HOP_MS, Measurement, measure_file, measure_pcm
 from audiogen.audio.mixer import render_pcm
 from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
 from audiogen.output.encoder import AudioFormat

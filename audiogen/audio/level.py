@@ -30,21 +30,19 @@ music fills the silences the condensed stream relies on).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import math
-import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiogen.audio.beeps import BEEP_DBFS, render_beep
-from audiogen.audio.mixer import SAMPLE_WIDTH, render_pcm
+from audiogen.audio.level_memo import LevelMemo
+from audiogen.audio.measure import condensed_timeline, measure_mix
+from audiogen.audio.mixer import SAMPLE_WIDTH
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.errors import EncoderError
-from audiogen.plan.timeline import BEEP_ROLES, CueKind, Role, Timeline
+from audiogen.plan.timeline import BEEP_ROLES, Role, Timeline
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -88,20 +86,9 @@ MAX_PASSES = 3
 # about as loud as the speech, clearly heard without piercing.
 BEEP_PEAK_OVER_VOICE_DB = 3.0
 
-# ffmpeg ebur128 gates 400 ms blocks on a 100 ms grid; blocks of digital silence fall
-# below its -70 LUFS absolute gate and never count.
-BLOCK_MS = 400
-HOP_MS = 100
 # Silence between the clips sent to the limiter: longer than its release, so one clip's
 # limiting never reaches into the next.
 _CONDITION_GAP_MS = 200
-_SILENCE_LUFS = -70.0
-
-
-@dataclass(frozen=True)
-class Measurement:
-    integrated: float  # LUFS; -inf for silence
-    true_peak: float | None = None  # dBTP, when asked for
 
 
 @dataclass(frozen=True)
@@ -183,7 +170,7 @@ def normalize_voice(
     same phrases (an unchanged rebuild then runs no ffmpeg here at all).
     """
     target = target or LoudnessTarget()
-    memo = _Memo(cache, sample_rate) if cache is not None else None
+    memo = LevelMemo(cache, sample_rate, _chain()) if cache is not None else None
     beeps = scaled_beeps(target.lufs)
     gain = first_speech_gain(clips, target)
     for passes in range(1, MAX_PASSES + 1):
@@ -201,7 +188,7 @@ def normalize_voice(
 
 
 def _conditioned(
-    clips: Mapping[str, AudioSegment], gain: float, sample_rate: int, memo: _Memo | None
+    clips: Mapping[str, AudioSegment], gain: float, sample_rate: int, memo: LevelMemo | None
 ) -> dict[str, AudioSegment]:
     found = memo.conditioned(clips, gain) if memo else {}
     missing = {text: clip for text, clip in clips.items() if text not in found}
@@ -216,7 +203,7 @@ def _measured(
     clips: Mapping[str, AudioSegment],
     beeps: Mapping[Role, AudioSegment],
     sample_rate: int,
-    memo: _Memo | None,
+    memo: LevelMemo | None,
 ) -> float:
     if memo is None:
         return measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
@@ -226,6 +213,11 @@ def _measured(
         known = measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
         memo.keep_measurement(key, known)
     return known
+
+
+def _chain() -> str:
+    """The processing chain as text, for the memo's keys."""
+    return "|".join([",".join(SPEECH_PREFILTER), final_limiter()])
 
 
 def _peak_excess(measured: float, target: LoudnessTarget) -> float:
@@ -332,156 +324,4 @@ def _filter_pcm(data: bytes, rate: int, chain: str, out_rate: int) -> bytes:
 # --- measuring --------------------------------------------------------------------------
 
 
-def measure_mix(
-    timeline: Timeline,
-    clips: Mapping[str, AudioSegment],
-    beeps: Mapping[Role, AudioSegment],
-    *,
-    sample_rate: int = 44100,
-) -> float:
-    """Integrated loudness (LUFS) of the mono mix of `timeline`, from its condensed form."""
-    short = condensed_timeline(timeline)
-    chunks = render_pcm(short, clips, beeps, sample_rate=sample_rate)
-    return measure_pcm(chunks, sample_rate=sample_rate, channels=1).integrated
-
-
-def condensed_timeline(timeline: Timeline) -> Timeline:
-    """The cues with every silence longer than 800 ms shortened, in whole 100 ms steps,
-    to between 800 and 900 ms (the lead-in to 400-500 ms, the tail to 400 ms).
-
-    Each cue keeps the 400 ms before and after it, the reach of any gating block that
-    overlaps it, so the integrated loudness is unchanged (see the module docstring).
-    """
-    cues = sorted(timeline.cues, key=lambda c: c.start_ms)
-    shifted = []
-    cut = 0
-    heard_until = -BLOCK_MS  # the lead-in needs only the 400 ms before the first cue
-    for cue in cues:
-        spare = cue.start_ms - heard_until - 2 * BLOCK_MS
-        if spare > 0:
-            cut += spare // HOP_MS * HOP_MS
-        shifted.append(replace(cue, start_ms=cue.start_ms - cut, end_ms=cue.end_ms - cut))
-        heard_until = max(heard_until, cue.end_ms)
-    end = max(0, min(timeline.duration_ms, heard_until + BLOCK_MS) - cut)
-    return Timeline(timeline.title, end, (), tuple(shifted))
-
-
-def measure_pcm(
-    chunks: Iterable[bytes], *, sample_rate: int = 44100, channels: int = 1, true_peak: bool = False
-) -> Measurement:
-    """Integrated loudness (and true peak) of s16le PCM, by ffmpeg's ebur128."""
-    command = [
-        *_ffmpeg.base_command(),
-        "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
-        "-af", _ebur128(true_peak), "-f", "null", "-",
-    ]  # fmt: skip
-    return parse_ebur128(_ffmpeg.run_fed(command, chunks, what="measure loudness"))
-
-
-def measure_file(path: Path | str, *, true_peak: bool = True) -> Measurement:
-    """Integrated loudness and true peak of an audio file: what a listener's player gets."""
-    command = [
-        *_ffmpeg.base_command(), "-i", _ffmpeg.ffmpeg_path_arg(Path(path)),
-        "-af", _ebur128(true_peak), "-f", "null", "-",
-    ]  # fmt: skip
-    return parse_ebur128(_ffmpeg.run_fed(command, [], what=f"measure {path}"))
-
-
-def _ebur128(true_peak: bool) -> str:
-    # framelog=verbose keeps the per-100 ms lines out of the log; the summary stays.
-    return "ebur128=framelog=verbose" + (":peak=true" if true_peak else "")
-
-
-_INTEGRATED = re.compile(r"^\s*I:\s+(\S+) LUFS", re.MULTILINE)
-_PEAK = re.compile(r"^\s*Peak:\s+(\S+) dBFS", re.MULTILINE)
-
-
-def parse_ebur128(log: str) -> Measurement:
-    """The summary ffmpeg's ebur128 filter prints when it ends."""
-    integrated = _INTEGRATED.findall(log)
-    if not integrated:
-        raise EncoderError("ffmpeg printed no loudness summary:\n" + _ffmpeg.tail_lines(log))
-    value = float(integrated[-1])
-    if math.isnan(value) or value <= _SILENCE_LUFS:
-        value = -math.inf
-    peaks = _PEAK.findall(log)
-    return Measurement(value, float(peaks[-1]) if peaks else None)
-
-
-def voice_cues(timeline: Timeline) -> list[tuple[int, int]]:
-    """(start, end) ms of every speech cue, in time order: where a music bed ducks."""
-    return sorted((c.start_ms, c.end_ms) for c in timeline.cues if c.kind is CueKind.SPEECH)
-
-
 # --- remembering work between builds ----------------------------------------------------
-
-# Bump when the processing chain or the measurement changes: old entries are then never
-# looked up again.
-MEMO_VERSION = 2
-
-
-class _Memo:
-    """Processed clips (in the speech cache, keyed by the raw clip's samples and the gain)
-    and mix measurements (small files among them, keyed by everything measured)."""
-
-    def __init__(self, cache: SpeechCache, sample_rate: int) -> None:
-        self._cache = cache
-        self._rate = sample_rate
-        # Inside the speech cache's folder: `audiogen cache clear` removes these too.
-        self._folder = cache.folder / f"loudness-v{MEMO_VERSION}"
-
-    def _clip_key(self, clip: AudioSegment, gain: float) -> str:
-        digest = _digest(clip)
-        chain = ",".join(SPEECH_PREFILTER)
-        return (
-            f"loudness-v{MEMO_VERSION}|{chain}|{final_limiter()}|{gain:.3f}|{self._rate}|{digest}"
-        )
-
-    def conditioned(
-        self, clips: Mapping[str, AudioSegment], gain: float
-    ) -> dict[str, AudioSegment]:
-        found = {}
-        for text, clip in clips.items():
-            hit = self._cache.get(self._clip_key(clip, gain), text)
-            if hit is not None:
-                found[text] = hit
-        return found
-
-    def keep_conditioned(
-        self, raw: Mapping[str, AudioSegment], gain: float, made: Mapping[str, AudioSegment]
-    ) -> None:
-        for text, clip in made.items():
-            self._cache.put(self._clip_key(raw[text], gain), text, clip)
-
-    def mix_key(
-        self,
-        timeline: Timeline,
-        clips: Mapping[str, AudioSegment],
-        beeps: Mapping[Role, AudioSegment],
-    ) -> str:
-        digests = {text: _digest(clip) for text, clip in clips.items()}
-        digests.update({str(role): _digest(beep) for role, beep in beeps.items()})
-        layout = [
-            (c.start_ms, c.kind, digests[c.phrase if c.kind is CueKind.SPEECH else str(c.role)])
-            for c in timeline.cues
-        ]
-        text = repr((MEMO_VERSION, self._rate, timeline.duration_ms, layout))
-        return hashlib.sha256(text.encode()).hexdigest()
-
-    def measurement(self, key: str) -> float | None:
-        try:
-            return float((self._folder / key).read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            return None
-
-    def keep_measurement(self, key: str, value: float) -> None:
-        from audiogen.output.encoder import atomic_write_text
-
-        # A read-only or full cache must not fail the build: it just stays cold.
-        with contextlib.suppress(OSError, EncoderError):
-            atomic_write_text(self._folder / key, repr(value), encoding="ascii")
-
-
-def _digest(clip: AudioSegment) -> str:
-    header = f"{clip.frame_rate}|{clip.channels}|{clip.sample_width}|".encode()
-    return hashlib.sha256(header + bytes(clip.raw_data)).hexdigest()

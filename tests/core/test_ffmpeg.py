@@ -78,7 +78,7 @@ def test_configure_pydub_sets_converter_without_warning(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "PATH": str(tmp_path),
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     proc = subprocess.run(
         [sys.executable, "-W", "error::RuntimeWarning", "-c", code],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.audio.loudness import measure_file
+from audiogen.audio.measure import measure_file
 from audiogen.audio.music import (
     LOOP_CROSSFADE_MS,
     Envelope,
@@ -29,7 +29,7 @@ from audiogen.workout.durations import parse_db
 from audiogen.workout.loader import parse_workout
 
 RATE = 44100
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOOP = ROOT / "audiogen" / "data" / "music" / "loop.ogg"
 WORKOUT = """\
 title: Music Check

@@ -23,7 +23,7 @@ from audiogen.workout.profiles import SHIPPED_VOICES, list_profiles, load_profil
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ("coach", "energetic", "british")
 
 

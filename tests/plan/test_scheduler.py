@@ -10,10 +10,9 @@ import itertools
 
 from hypothesis import given, settings
 
-from audiogen.audio.beeps import BEEP_MS
 from audiogen.plan.compiler import compile_plan
 from audiogen.plan.scheduler import schedule
-from audiogen.plan.timeline import CueKind, Role, Timeline
+from audiogen.plan.timeline import BEEP_MS, CueKind, Role, Timeline
 from audiogen.workout.loader import parse_workout
 from audiogen.workout.model import Workout
 from tests import rules

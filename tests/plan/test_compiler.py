@@ -1,0 +1,48 @@
+"""The compiler: a workout's intervals and cue requests, before any speech exists."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from audiogen.errors import WorkoutError
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.timeline import IntervalKind, Role
+from audiogen.workout.loader import parse_workout
+
+
+def plan_of(text: str):  # type: ignore[no-untyped-def]
+    return compile_plan(parse_workout(text, source="w.yaml"))
+
+
+def test_tracks_over_twelve_hours_are_refused_without_building_them() -> None:
+    workout = parse_workout("title: T\nrounds: 100000000\nexercises: [A]\n", source="w.yaml")
+    started = time.perf_counter()
+    with pytest.raises(WorkoutError) as caught:
+        compile_plan(workout)
+    assert "12 hours" in caught.value.reason
+    assert str(caught.value).startswith("w.yaml: error:")
+    assert time.perf_counter() - started < 1
+
+
+def test_rounds_repeat_the_exercises_with_rests_between_and_none_at_the_end() -> None:
+    plan = plan_of("title: T\nwork: 30s\nrest: 10s\nrounds: 2\nexercises: [A, B]\n")
+    kinds = [(s.kind, s.length_ms) for s in plan.segments]
+    work, rest = (IntervalKind.WORK, 30_000), (IntervalKind.REST, 10_000)
+    assert kinds == [work, rest, work, rest, work, rest, work]
+    assert plan.workout_ms == 4 * 30_000 + 3 * 10_000
+
+
+def test_every_work_interval_gets_a_name_request() -> None:
+    plan = plan_of("title: T\nexercises: [Squat, Lunge]\n")
+    named = [r for r in plan.requests if r.role is Role.NAME]
+    assert len(named) == len(plan.work_segment_indexes) == 2
+
+
+def test_phrases_are_distinct_and_start_with_the_intro() -> None:
+    plan = plan_of("title: Legs\nrounds: 3\nexercises: [Squat]\n")
+    phrases = plan.phrases()
+    assert phrases[0] == plan.intro and "Legs" in plan.intro
+    assert len(phrases) == len(set(phrases))
+    assert plan.outro in phrases
