@@ -65,8 +65,21 @@ class UsageError(AudiogenError):
 
 
 class VoiceError(AudiogenError):
-    """The speech engine or the chosen voice cannot be used."""
+    """The speech engine failed while speaking (the machine's fault, not the user's)."""
+
+
+class VoiceChoiceError(VoiceError):
+    """The chosen voice, engine or engine setting does not exist or is not installed:
+    a mistake in a file or on the command line."""
+
+    exit_code = 2
 
 
 class EncoderError(AudiogenError):
     """Encoding or writing the audio file failed."""
+
+
+class MusicError(AudiogenError):
+    """The music file cannot be used (missing, not audio, unreadable)."""
+
+    exit_code = 2

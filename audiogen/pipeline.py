@@ -1,30 +1,39 @@
-"""The pipeline as a library: load -> compile -> synthesize -> schedule -> mix -> encode.
-
-`audiogen.cli` is a thin layer over these functions; a Python user can call them the
-same way.
+"""The pipeline as a library: load -> compile -> synthesize -> schedule -> level -> mix
+-> encode and tag. `audiogen.cli` is a thin layer over these functions.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter, normalize_voice
+from audiogen.audio.measure import measure_pcm, voice_cues
+from audiogen.audio.mixer import render_pcm
+from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice, open_music
+from audiogen.core.files import atomic_output
+from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
+from audiogen.errors import UsageError
+from audiogen.output.cover import make_cover
+from audiogen.output.encoder import AudioFormat, OutputSpec, Part, encode_mp3, write_audio
+from audiogen.output.sidecars import write_sidecars
+from audiogen.output.split import maybe_folder, split_folder, split_parts, write_playlist
+from audiogen.output.tags import TrackMeta, chapters_for, write_tags
 from audiogen.plan.compiler import compile_plan
 from audiogen.plan.scheduler import schedule
 from audiogen.plan.timeline import Timeline
-from audiogen.workout.model import Workout
+from audiogen.speech.cache import SpeechCache
+from audiogen.speech.clips import ClipPack
+from audiogen.speech.resolver import Speech, speak_phrases
+from audiogen.speech.synth import Synthesizer, make_synthesizer
+from audiogen.workout.model import MusicBed, VoiceProfile, Workout
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
-
-    from audiogen.output.encoder import AudioFormat, OutputSpec
-    from audiogen.speech.cache import SpeechCache
-    from audiogen.speech.synth import Synthesizer
-    from audiogen.workout.model import MusicBed
 
 # Called as progress(stage, done, total) while a long stage runs.
 Progress = Callable[[str, int, int], None]
@@ -68,9 +77,6 @@ def render_timeline(
 
     `cache`: a `SpeechCache`, True for the user's, or False to synthesize everything.
     """
-    from audiogen.speech.clips import ClipPack
-    from audiogen.speech.synth import make_synthesizer, speak_phrases
-
     plan = compile_plan(workout)
     synth = synthesizer or make_synthesizer(workout.voice)
     clips_folder = workout.voice.clips
@@ -85,8 +91,6 @@ def render_timeline(
 
 
 def _speech_cache(cache: SpeechCache | bool) -> SpeechCache | None:
-    from audiogen.speech.cache import SpeechCache
-
     if isinstance(cache, bool):
         return SpeechCache() if cache else None
     return cache
@@ -105,7 +109,7 @@ def build_workout(
     bitrate: str = "96k",
     audio_format: AudioFormat | str | None = None,
     split: bool = False,
-    music: MusicBed | None = None,
+    music: MusicBed | Literal[False] | None = None,
     synthesizer: Synthesizer | None = None,
     cache: SpeechCache | bool = True,
     progress: Progress | None = None,
@@ -115,19 +119,13 @@ def build_workout(
     `audio_format`: mp3, m4a or wav; by default the output's suffix says, else mp3.
     `split`: also write one file per interval and an .m3u playlist into the folder
     named after the output without its suffix (`out/legs.mp3` -> `out/legs/`).
-    `music`: a background bed (stereo output); pass `workout.music` for the file's own.
+    `music`: a background bed (stereo output); None for the workout's own, False for none.
     The mix is normalized to -16 LUFS with true peaks at or below -1 dBTP. Every file
     is written beside its target and renamed over it only once complete.
     """
-    from audiogen.audio.level import LoudnessTarget, normalize_voice
-    from audiogen.core.files import atomic_output
-    from audiogen.mastering import EncodeJob
-    from audiogen.output.encoder import AudioFormat
-    from audiogen.output.sidecars import write_sidecars
-    from audiogen.output.split import maybe_folder, split_folder, split_parts, write_playlist
-
     started = time.perf_counter()
-    spec = _output_spec(output, audio_format, bitrate, stereo=music is not None)
+    bed = workout.music if music is None else music or None
+    spec = _output_spec(output, audio_format, bitrate, stereo=bed is not None)
     kbps = spec.check()  # a bad bitrate fails before any work
     rendered = render_timeline(workout, synthesizer=synthesizer, progress=progress, cache=cache)
     timeline = rendered.timeline
@@ -140,42 +138,142 @@ def build_workout(
     folder = split_folder(output) if split else None
     with atomic_output(output) as temp, maybe_folder(folder) as parts_dir:
         parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
-        if music is None:
+        if bed is None:
             job.encode(voice, temp, parts)
         else:
-            job.encode_with_music(voice, music, temp, parts)
+            job.encode_with_music(voice, bed, temp, parts)
         if spec.format is AudioFormat.MP3:
-            _tag_mp3(temp, workout, timeline)
+            write_tags(temp, timeline, _track_meta(workout, timeline))
         if parts_dir:
             write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
     sidecars = tuple(write_sidecars(output, timeline))
     return BuildResult(output, sidecars, rendered, time.perf_counter() - started, folder)
 
 
-def _tag_mp3(path: Path, workout: Workout, timeline: Timeline) -> None:
-    """ID3v2.3 with chapters and a cover: ffmpeg writes none into the MP3 itself."""
-    from audiogen.output.cover import make_cover
-    from audiogen.output.tags import TrackMeta, write_tags
-
-    meta = TrackMeta.for_workout(
+def _track_meta(workout: Workout, timeline: Timeline, *, cover: bool = True) -> TrackMeta:
+    """What the tags say about a workout's track, the one source for MP3 tags and the
+    metadata ffmpeg writes into M4A, WAV and split parts."""
+    return TrackMeta.for_workout(
         workout.title,
         author=workout.author,
         description=workout.description,
-        cover_png=make_cover(workout.title, timeline.duration_ms),
+        cover_png=make_cover(workout.title, timeline.duration_ms) if cover else None,
     )
-    write_tags(path, timeline, meta)
 
 
 def _output_spec(
     output: Path, audio_format: AudioFormat | str | None, bitrate: str, *, stereo: bool
 ) -> OutputSpec:
-    from audiogen.output.encoder import AudioFormat, OutputSpec
-
     try:
         chosen = AudioFormat(audio_format) if audio_format else AudioFormat.for_path(output)
     except ValueError:
-        from audiogen.errors import UsageError
-
         names = ", ".join(f.value for f in AudioFormat)
         raise UsageError(f"unknown audio format {audio_format!r}", hint=f"use {names}") from None
     return OutputSpec(chosen or AudioFormat.MP3, bitrate, SAMPLE_RATE, 2 if stereo else 1)
+
+
+@dataclass(frozen=True)
+class EncodeJob:
+    """What every encode of one build shares; the voice and the music vary."""
+
+    workout: Workout
+    timeline: Timeline
+    spec: OutputSpec
+    target: LoudnessTarget
+    progress: Progress | None
+
+    def encode(
+        self,
+        voice: VoiceMix,
+        path: Path,
+        parts: Sequence[Part],
+        *,
+        bed: Iterable[bytes] | None = None,
+        limit: bool = False,
+    ) -> None:
+        """Mix the voice (over the music `bed`, if any) and encode it once, through a
+        safety limiter if `limit` or the voice asks for one (rare: see VoiceMix)."""
+        chunks = self.mix(voice, bed, report=True)
+        limited = limit or voice.needs_limiter
+        filters = [final_limiter(self.target.true_peak - 0.5)] if limited else []
+        meta = _track_meta(self.workout, self.timeline, cover=False)
+        chapters = chapters_for(self.timeline)
+        write_audio(
+            chunks,
+            path,
+            self.spec,
+            tags=meta.ffmpeg_tags(),
+            chapters=chapters,
+            parts=parts,
+            filters=filters,
+        )
+
+    def mix(
+        self, voice: VoiceMix, bed: Iterable[bytes] | None, *, report: bool = False
+    ) -> Iterator[bytes]:
+        """The track as s16le chunks: mono, or stereo over a bed."""
+        chunks = render_pcm(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
+        if report and self.progress:
+            chunks = _reporting(chunks, self.timeline.duration_ms, self.progress)
+        return chunks if bed is None else mix_with_voice(chunks, bed)
+
+    def encode_with_music(
+        self, voice: VoiceMix, music: MusicBed, path: Path, parts: Sequence[Part]
+    ) -> None:
+        """Encode with the bed `music.volume_db` below the voice's loudness and ducked.
+
+        The music changes the mix's loudness (between cues it fills blocks the gate used
+        to skip), so the whole mix is measured first; one gain then corrects voice and
+        music alike, which moves the loudness by exactly that gain, and it is encoded.
+        """
+        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
+        speech = voice_cues(self.timeline)
+        with open_music(music, total) as decoded:
+
+            def bed(level: float) -> Iterator[bytes]:
+                envelope = Envelope.build(
+                    total, speech, level_db=level, duck_db=music.duck_db, sample_rate=SAMPLE_RATE
+                )
+                return bed_chunks(decoded, envelope)
+
+            level = self.target.lufs + music.volume_db - decoded.lufs
+            mixed = measure_pcm(self.mix(voice, bed(level)), sample_rate=SAMPLE_RATE, channels=2)
+            if not math.isinf(mixed.integrated):
+                correction = self.target.lufs - mixed.integrated
+                voice, level = voice.louder(correction), level + correction
+            peak = mix_peak(voice, self.target, decoded.true_peak + level, music.duck_db)
+            self.encode(voice, path, parts, bed=bed(level), limit=peak)
+
+
+def choose_music(
+    from_workout: MusicBed | None, override: Path | None = None, *, disabled: bool = False
+) -> MusicBed | None:
+    """The bed a build uses: none with --no-music; --music FILE replaces the file, keeping
+    the workout's volume and duck; else the workout's own."""
+    if disabled:
+        return None
+    if override is None:
+        return from_workout
+    if from_workout is None:
+        return MusicBed(Path(override))
+    return MusicBed(Path(override), from_workout.volume_db, from_workout.duck_db)
+
+
+def say_sample(text: str, profile: VoiceProfile, output: Path) -> Speech:
+    """Speak `text` with a voice into an MP3 at `output`, to hear the voice."""
+    pack = ClipPack.load(profile.clips) if profile.clips else None
+    speech = speak_phrases([text], make_synthesizer(profile), cache=SpeechCache(), pack=pack)
+    clip = speech.clips[text]
+    # Some players swallow the first instant of a file: pad it a little.
+    pad = bytes(ms_to_samples(300, SAMPLE_RATE) * 2)
+    encode_mp3([pad + clip.raw_data + pad], output, sample_rate=SAMPLE_RATE, channels=1)
+    return speech
+
+
+def _reporting(chunks: Iterable[bytes], duration_ms: int, progress: Progress) -> Iterator[bytes]:
+    total = duration_ms * SAMPLE_RATE // 1000 * 2
+    done = 0
+    for chunk in chunks:
+        done += len(chunk)
+        progress("audio", min(done, total), total)
+        yield chunk

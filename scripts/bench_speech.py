@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audiogen.speech.synth import EspeakSynthesizer, synthesize_phrases
+from audiogen.speech.resolver import synthesize_phrases
+from audiogen.speech.synth import make_synthesizer
 from audiogen.workout.model import VoiceProfile
 
 EXERCISES = (
@@ -50,7 +51,7 @@ def main() -> None:
     texts = phrases(args.phrases)
 
     start = time.perf_counter()
-    synth = EspeakSynthesizer(VoiceProfile(voice=args.voice))
+    synth = make_synthesizer(VoiceProfile(voice=args.voice))
     startup = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -26,15 +26,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+from audiogen.audio.level import BEEP_PEAK_OVER_VOICE_DB, LoudnessTarget, VoiceMix
+from audiogen.audio.measure import Measurement, parse_ebur128
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.core.pcm import SAMPLE_RATE
-from audiogen.errors import AudiogenError, EncoderError
+from audiogen.errors import EncoderError, MusicError
 from audiogen.workout.model import MusicBed
-
-if TYPE_CHECKING:
-    from audiogen.audio.measure import Measurement
 
 FRAME_BYTES = 4  # stereo s16le
 LOOP_CROSSFADE_MS = 500
@@ -48,26 +47,6 @@ RAMP_STEP = 64  # samples the gain is held for while it moves: 1.5 ms, about 0.1
 # by BS.1770, in the stereo mix as alone.
 VOICE_PAN = math.sqrt(0.5)
 _BLOCK = SAMPLE_RATE  # samples per block while the gain holds still
-
-
-class MusicError(AudiogenError):
-    """The music file cannot be used."""
-
-    exit_code = 2
-
-
-def choose_music(
-    from_workout: MusicBed | None, override: Path | None = None, *, disabled: bool = False
-) -> MusicBed | None:
-    """The bed a build uses: none with --no-music; --music FILE replaces the file, keeping
-    the workout's volume and duck; else the workout's own."""
-    if disabled:
-        return None
-    if override is None:
-        return from_workout
-    if from_workout is None:
-        return MusicBed(Path(override))
-    return MusicBed(Path(override), from_workout.volume_db, from_workout.duck_db)
 
 
 # --- decoding and looping ---------------------------------------------------------------
@@ -103,8 +82,6 @@ def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
 
 def _decode(source: Path, raw: Path, seconds: float) -> Measurement:
     """Decode at most `seconds` of `source` into `raw`, measuring it on the way."""
-    from audiogen.audio.measure import parse_ebur128
-
     graph = (
         f"[0:a]aresample={SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,"
         "asplit[out][meter];[meter]ebur128=framelog=verbose:peak=true,anullsink"
@@ -403,3 +380,16 @@ def _audioop() -> ModuleType:
         warnings.simplefilter("ignore", DeprecationWarning)
         import audioop
     return audioop
+
+
+def mix_peak(voice: VoiceMix, target: LoudnessTarget, music_peak: float, duck_db: float) -> bool:
+    """True if voice and music together might peak past the target: a bound, adding the
+    peaks in phase. Speech always has the bed fully ducked under it; beeps do not."""
+    pan = 20 * math.log10(VOICE_PAN)
+    beep = target.lufs + BEEP_PEAK_OVER_VOICE_DB + voice.trim_db + pan
+    worst = max(_add_db(voice.peak_dbfs + pan, music_peak + duck_db), _add_db(beep, music_peak))
+    return worst > target.true_peak
+
+
+def _add_db(a: float, b: float) -> float:
+    return 20 * math.log10(10 ** (a / 20) + 10 ** (b / 20))

@@ -5,16 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from audiogen.cli.options import WORKOUT, count, overrides_from, workout_options
+from audiogen.pipeline import BuildResult, build_workout, choose_music
 from audiogen.workout.durations import format_clock
 from audiogen.workout.loader import load_workout
-
-if TYPE_CHECKING:
-    from audiogen.pipeline import BuildResult
 
 
 @click.command()
@@ -52,12 +50,9 @@ def build(
     **options: Any,
 ) -> None:
     """Build the MP3 (with chapters, timeline JSON, captions and lyrics) for WORKOUT."""
-    from audiogen.audio.music import choose_music
-    from audiogen.pipeline import build_workout
-
     model = load_workout(workout, overrides_from(options))
     target = output or Path("out") / f"{workout.stem}.{audio_format or 'mp3'}"
-    music = choose_music(model.music, options["music"], disabled=options["no_music"])
+    bed = choose_music(model.music, options["music"], disabled=options["no_music"])
     with _ProgressBars() as progress:
         result = build_workout(
             model,
@@ -65,7 +60,7 @@ def build(
             bitrate=bitrate,
             audio_format=audio_format,
             split=split,
-            music=music,
+            music=bed if bed is not None else False,
             cache=not no_cache,
             progress=progress,
         )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
+from audiogen.speech.cache import clear, usage
+
 
 @click.group("cache", invoke_without_command=True)
 @click.pass_context
 def cache_group(ctx: click.Context) -> None:
     """Show where the speech cache is and its size; `cache clear` empties it."""
-    from audiogen.speech.cache import usage
-
     if ctx.invoked_subcommand is None:
         info = usage()
         click.echo(f"Speech cache {info.folder}: {info.entries} phrases, {_size(info.bytes)}.")
@@ -19,8 +19,6 @@ def cache_group(ctx: click.Context) -> None:
 @cache_group.command("clear")
 def cache_clear() -> None:
     """Delete every cached phrase and print how much space that freed."""
-    from audiogen.speech.cache import clear
-
     freed = clear()
     click.echo(f"Cleared {freed.folder}: freed {_size(freed.bytes)} ({freed.entries} phrases).")
 

@@ -9,6 +9,8 @@ import click
 
 from audiogen.cli.options import WORKOUT, count
 from audiogen.errors import AudiogenError
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.timeline import IntervalKind
 from audiogen.workout.durations import format_clock
 from audiogen.workout.loader import load_workout
 
@@ -17,9 +19,6 @@ from audiogen.workout.loader import load_workout
 @click.argument("workouts", type=WORKOUT, nargs=-1, required=True)
 def check(workouts: tuple[Path, ...]) -> None:
     """Validate WORKOUTS and print a one-line summary of each."""
-    from audiogen.plan.compiler import compile_plan
-    from audiogen.plan.timeline import IntervalKind
-
     failed = 0
     for path in workouts:
         try:

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import click
 
+from audiogen.core.ffmpeg import ffmpeg_exe
+from audiogen.speech.registry import registered
+from audiogen.speech.synth import make_synthesizer
+from audiogen.workout.model import VoiceProfile
+
 
 @click.command()
 def doctor() -> None:
-    """Check that the speech engine and the MP3 encoder work."""
-    from audiogen.core.ffmpeg import ffmpeg_exe
-    from audiogen.speech.synth import EspeakSynthesizer
-    from audiogen.workout.model import VoiceProfile
-
-    clip = EspeakSynthesizer(VoiceProfile()).synthesize("Ready.")
-    click.echo(f"speech engine: ok ({len(clip)} ms for 'Ready.')")
+    """Check that each speech engine and the MP3 encoder work."""
+    for engine in registered():
+        reason = engine.unavailable()
+        if reason is not None:
+            click.echo(f"speech engine {engine.name}: not available ({reason})")
+            continue
+        profile = VoiceProfile(engine=engine.name, voice=engine.default_voice)
+        clip = make_synthesizer(profile).synthesize("Ready.")
+        click.echo(f"speech engine {engine.name}: ok, {engine.version()} ({len(clip)} ms)")
     click.echo(f"ffmpeg: {ffmpeg_exe()}")

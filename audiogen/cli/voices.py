@@ -8,7 +8,12 @@ import click
 
 from audiogen.cli.options import WORKOUT
 from audiogen.errors import UsageError
+from audiogen.pipeline import say_sample
+from audiogen.plan.compiler import compile_plan
+from audiogen.speech.clips import ClipPack, needed_phrases
+from audiogen.speech.registry import registered
 from audiogen.workout.loader import Overrides, load_workout
+from audiogen.workout.profiles import list_profiles, resolve_voice
 
 
 @click.group(invoke_without_command=True)
@@ -37,45 +42,36 @@ def voices(
 
 
 def _list_voices(lang: str | None) -> None:
-    from audiogen.speech.synth import list_engine_voices
-    from audiogen.workout.profiles import list_profiles
-
     click.echo("Voice profiles (use with --voice NAME or `voice:` in the file):")
     for profile in list_profiles():
         about = f"  {profile.description}" if profile.description else ""
         clips = ", own clips" if profile.clips else ""
-        settings = f"{profile.voice} at {profile.rate} wpm{clips}"
-        click.echo(f"  {profile.name:<10} {settings:<28}{about}")
-    click.echo("\nEngine voices (use with --voice ID; add +f3, +m3 ... for variants):")
-    for voice in list_engine_voices():
-        languages = ", ".join(voice.languages)
-        if lang and not any(code.startswith(lang) for code in voice.languages):
+        settings = f"{profile.engine}: {profile.voice} at {profile.rate} wpm{clips}"
+        click.echo(f"  {profile.name:<10} {settings:<36}{about}")
+    for engine in registered():
+        reason = engine.unavailable()
+        if reason is not None:
+            click.echo(f"\nEngine {engine.name}: not available here ({reason})")
             continue
-        click.echo(f"  {voice.id:<24} {voice.name} ({languages})")
+        click.echo(f"\nEngine {engine.name} voices (use with --voice ID):")
+        for voice in engine.voices():
+            languages = ", ".join(voice.languages)
+            if lang and not any(code.startswith(lang) for code in voice.languages):
+                continue
+            click.echo(f"  {voice.id:<24} {voice.name} ({languages})")
 
 
 def _say_sample(text: str, voice: str | None, output: Path) -> None:
-    from audiogen.core.pcm import SAMPLE_RATE, pcm_segment
-    from audiogen.output.encoder import encode_mp3
-    from audiogen.speech.cache import SpeechCache
-    from audiogen.speech.clips import ClipPack
-    from audiogen.speech.synth import make_synthesizer, speak_phrases
-    from audiogen.workout.profiles import resolve_voice
-
     if not text.strip():
         raise UsageError("--say needs some text to speak")
     try:
         profile = resolve_voice(voice, base_dir=Path.cwd())
     except ValueError as exc:
         raise UsageError(f"--voice: {exc}") from None
-    pack = ClipPack.load(profile.clips) if profile.clips else None
-    speech = speak_phrases([text], make_synthesizer(profile), cache=SpeechCache(), pack=pack)
-    clip = speech.clips[text]
-    # Some players swallow the first instant of a file: pad it a little.
-    pad = pcm_segment(bytes(SAMPLE_RATE * 2 * 3 // 10))
-    encode_mp3([(pad + clip + pad).raw_data], output, sample_rate=SAMPLE_RATE, channels=1)
+    speech = say_sample(text, profile, output)
+    seconds = len(speech.clips[text]) / 1000
     source = "recorded clip" if speech.recorded else f"voice {profile.name}"
-    click.echo(f"Wrote {output}: {len(clip) / 1000:.1f} s of {text!r}, {source}.")
+    click.echo(f"Wrote {output}: {seconds:.1f} s of {text!r}, {source}.")
 
 
 @voices.command("record-list")
@@ -87,9 +83,6 @@ def record_list(workout: Path, voice: str | None) -> None:
     Each line is a clause of a cue and the file name that replaces it in a voice's
     `clips:` folder; [x] marks those the workout's voice already has.
     """
-    from audiogen.plan.compiler import compile_plan
-    from audiogen.speech.clips import ClipPack, needed_phrases
-
     model = load_workout(workout, Overrides(voice=voice))
     folder = model.voice.clips
     pack = ClipPack.load(folder) if folder is not None else None

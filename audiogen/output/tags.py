@@ -32,8 +32,9 @@ from mutagen.id3 import (
 )
 from mutagen.id3._tags import save_frame
 
-from audiogen.output.naming import chapter_title
-from audiogen.plan.timeline import CueKind, Timeline
+from audiogen.output.encoder import Chapter
+from audiogen.output.naming import SECTION_TITLES, chapter_title
+from audiogen.plan.timeline import CueKind, IntervalKind, Timeline
 
 DEFAULT_ARTIST = "audiogen"
 TOC_ID = "toc"
@@ -81,6 +82,23 @@ class TrackMeta:
             description=description,
             cover_png=cover_png,
         )
+
+    def ffmpeg_tags(self) -> dict[str, str]:
+        """The same metadata as ffmpeg writes it into M4A and WAV files and split parts."""
+        tags = {"title": self.title, "album": self.album or self.title, "artist": self.artist}
+        if self.description:
+            tags["comment"] = self.description
+        return tags
+
+
+def chapters_for(timeline: Timeline) -> list[Chapter]:
+    """One chapter per work interval, and one for the lead-in before them: MP4 chapters
+    run back to back from zero, so without it the first exercise would start at 0."""
+    chapters = [Chapter(i.start_ms, i.end_ms, chapter_title(i)) for i in timeline.work_intervals]
+    if chapters and chapters[0].start_ms > 0:
+        lead_in = SECTION_TITLES[IntervalKind.LEAD_IN]
+        chapters.insert(0, Chapter(0, chapters[0].start_ms, lead_in))
+    return chapters
 
 
 class _InOrderID3(ID3):  # type: ignore[misc]

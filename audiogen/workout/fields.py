@@ -70,15 +70,18 @@ def compose(text: str, source: str) -> yaml.Node:
     return node
 
 
-def mapping(field: Field, allowed: tuple[str, ...], *, what: str) -> dict[str, Field]:
-    """The keys of a mapping node; unknown or repeated keys are errors."""
+def mapping(
+    field: Field, allowed: tuple[str, ...], *, what: str, open_ended: bool = False
+) -> dict[str, Field]:
+    """The keys of a mapping node; repeated keys are errors, and so are unknown ones
+    unless `open_ended` (a voice profile's engine settings are checked by the engine)."""
     if not isinstance(field.node, yaml.MappingNode):
         raise field.error(f"expected {what} as a mapping of keys, got {_describe(field.node)}")
     keys: dict[str, Field] = {}
     for key_node, value_node in field.node.value:
         key_field = field.child(key_node, str(key_node.value))
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if not isinstance(key, str) or key not in allowed:
+        if not isinstance(key, str) or (key not in allowed and not open_ended):
             raise key_field.error(f"unknown key {key!r}", hint=suggest(str(key), allowed))
         if key in keys:
             raise key_field.error(f"the key {key!r} appears twice", hint="keep one of them")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from audiogen.errors import Position
+
 
 class BlockFormat(StrEnum):
     INTERVALS = "intervals"
@@ -36,19 +38,59 @@ class CueSettings:
     rounds: bool = True
 
 
+# Speaking rate in words per minute: espeak's documented range, which every engine maps.
+RATE_RANGE = (80, 450)
+
+
+@dataclass(frozen=True)
+class EngineSetting:
+    """A profile key only its engine understands (espeak's `pitch`, say). The engine
+    checks it; `position` places its mistakes in the profile file."""
+
+    key: str
+    value: str | int | float | bool
+    position: Position | None = None
+
+
 @dataclass(frozen=True)
 class VoiceProfile:
-    """How the coach sounds: an engine voice and its settings."""
+    """How the coach sounds: an engine, one of its voices, and settings.
+
+    The common settings (rate, volume) are checked here, once; engine-specific ones
+    are carried as they were written and checked by the engine they belong to.
+    """
 
     name: str = "default"
     engine: str = "espeak"
     voice: str = "en-us"
     rate: int = 175
     volume: float = 1.0
-    pitch: int | None = None
     description: str = ""
     # A folder of recorded phrases played instead of synthesized ones (see clips.py).
     clips: Path | None = None
+    settings: tuple[EngineSetting, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_rate(self.rate)
+        check_volume(self.volume)
+
+    def setting(self, key: str) -> str | int | float | bool | None:
+        return next((s.value for s in self.settings if s.key == key), None)
+
+
+def check_rate(value: object) -> int:
+    """The rate if it is words per minute in range; ValueError saying what was expected."""
+    low, high = RATE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"expected words per minute, a whole number {low}-{high}; got {value!r}")
+    return value
+
+
+def check_volume(value: object) -> float:
+    """The volume if it is above 0 and at most 1; ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(f"expected a number above 0 and at most 1, got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)

@@ -24,5 +24,6 @@ EXERCISE_KEYS = (
     "say",
 )  # fmt: skip
 CUE_KEYS = ("tips", "modification", "next_up", "halfway", "time_left", "countdown", "rounds")
-VOICE_KEYS = ("name", "engine", "voice", "rate", "volume", "pitch", "description", "clips")
+# The keys every voice profile may have; any other key is a setting of its engine.
+VOICE_KEYS = ("name", "engine", "voice", "rate", "volume", "description", "clips")
 MUSIC_KEYS = ("file", "volume", "duck")

@@ -23,7 +23,7 @@ from audiogen.output.encoder import AudioFormat
 from audiogen.pipeline import build_workout
 from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 from audiogen.speech.cache import SpeechCache
-from audiogen.speech.synth import ToneSynthesizer
+from audiogen.speech.tone import ToneSynthesizer
 from audiogen.workout.loader import parse_workout
 from audiogen.workout.model import Workout
 

@@ -19,12 +19,11 @@ from audiogen.audio.music import (
     MusicBed,
     MusicError,
     bed_chunks,
-    choose_music,
     crossfade,
     open_music,
 )
 from audiogen.core.ffmpeg import decode_to_pcm, probe_mp3
-from audiogen.pipeline import build_workout
+from audiogen.pipeline import build_workout, choose_music
 from audiogen.workout.durations import parse_db
 from audiogen.workout.loader import parse_workout
 

@@ -116,7 +116,7 @@ def test_timeline_table(runner: CliRunner, short: Path) -> None:
 
 def test_unknown_engine_voice_is_an_error_with_suggestions(runner: CliRunner, short: Path) -> None:
     result = runner.invoke(cli, ["timeline", str(short), "--voice", "en-uss"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "en-us" in result.output and "Traceback" not in result.output
 
 

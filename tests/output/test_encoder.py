@@ -301,7 +301,7 @@ exercises: [Squat, {name: Side Lunge, sides: each}]
 
 def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> None:
     from audiogen.pipeline import build_workout
-    from audiogen.speech.synth import ToneSynthesizer
+    from audiogen.speech.tone import ToneSynthesizer
     from audiogen.workout.loader import parse_workout
 
     output = tmp_path / "legs.mp3"

@@ -22,7 +22,8 @@ from audiogen.speech.cache import (
     entry_digest,
     usage,
 )
-from audiogen.speech.synth import ToneSynthesizer, speak_phrases
+from audiogen.speech.resolver import speak_phrases
+from audiogen.speech.tone import ToneSynthesizer
 from audiogen.workout.loader import parse_workout
 
 if TYPE_CHECKING:

@@ -29,7 +29,8 @@ from audiogen.speech.clips import (
     speech_level,
     trim_recording,
 )
-from audiogen.speech.synth import ToneSynthesizer, speak_phrases
+from audiogen.speech.resolver import speak_phrases
+from audiogen.speech.tone import ToneSynthesizer
 
 if TYPE_CHECKING:
     from pydub import AudioSegment

@@ -13,20 +13,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pytest
 
-from audiogen.errors import VoiceError
-from audiogen.speech.synth import (
-    EngineVoice,
-    EspeakSynthesizer,
-    Pyttsx3Synthesizer,
-    Synthesizer,
-    ToneSynthesizer,
-    list_engine_voices,
-    load_espeak,
-    make_synthesizer,
-    speak_phrases,
-    synthesize_phrases,
-)
-from audiogen.workout.model import VoiceProfile
+from audiogen.errors import VoiceChoiceError, VoiceError, WorkoutError
+from audiogen.speech.engines.espeak import EspeakSpeaker, list_engine_voices, load_espeak
+from audiogen.speech.engines.system_voices import Pyttsx3Speaker
+from audiogen.speech.registry import EngineVoice
+from audiogen.speech.resolver import speak_phrases, synthesize_phrases
+from audiogen.speech.synth import EngineSynthesizer, Synthesizer, make_synthesizer
+from audiogen.speech.tone import ToneSynthesizer
+from audiogen.workout.model import EngineSetting, VoiceProfile
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -78,13 +72,19 @@ def fundamental_hz(clip: AudioSegment) -> float:
 
 
 @pytest.fixture(scope="module")
-def voice() -> EspeakSynthesizer:
-    return EspeakSynthesizer(VoiceProfile(voice="en-us", rate=175))
+def voice() -> EngineSynthesizer:
+    return make_synthesizer(VoiceProfile(voice="en-us", rate=175))
 
 
 @pytest.fixture(scope="module")
-def front_squat(voice: EspeakSynthesizer) -> AudioSegment:
+def front_squat(voice: EngineSynthesizer) -> AudioSegment:
     return voice.synthesize("Front squat")
+
+
+def espeak_voice(synth: EngineSynthesizer) -> str:
+    speaker = synth.speaker
+    assert isinstance(speaker, EspeakSpeaker)
+    return speaker.voice_id
 
 
 def assert_format(clip: AudioSegment) -> None:
@@ -116,8 +116,8 @@ def test_missing_engine_says_how_to_install_it() -> None:
         """
         import sys
         sys.modules["espeakng_loader"] = None  # as if the package were not installed
-        from audiogen.errors import VoiceError
-        from audiogen.speech.synth import load_espeak
+        from audiogen.errors import VoiceChoiceError, VoiceError, WorkoutError
+        from audiogen.speech.engines.espeak import load_espeak
         try:
             load_espeak()
         except VoiceError as err:
@@ -147,7 +147,7 @@ def test_clip_is_trimmed_to_a_short_pad(front_squat: AudioSegment) -> None:
     assert max(abs(s) for s in data[-edge:]) < 300
 
 
-def test_long_text_is_spoken_whole(voice: EspeakSynthesizer) -> None:
+def test_long_text_is_spoken_whole(voice: EngineSynthesizer) -> None:
     # pyttsx3's own Synth claims a buffer 10x the text's size; espeak copies that much.
     assert len(LONG_TEXT) > 600
     clip = voice.synthesize(LONG_TEXT)
@@ -156,7 +156,7 @@ def test_long_text_is_spoken_whole(voice: EspeakSynthesizer) -> None:
     assert clip.dBFS > -35
 
 
-def test_markup_is_read_as_plain_text(voice: EspeakSynthesizer) -> None:
+def test_markup_is_read_as_plain_text(voice: EngineSynthesizer) -> None:
     # As SSML the tags would be silent; as text espeak names the brackets.
     plain = voice.synthesize("Push up")
     marked = voice.synthesize("<b>Push</b> up")
@@ -166,7 +166,7 @@ def test_markup_is_read_as_plain_text(voice: EspeakSynthesizer) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 @pytest.mark.parametrize("synth", [ToneSynthesizer(), None])
 def test_empty_text_is_refused(
-    text: str, synth: Synthesizer | None, voice: EspeakSynthesizer
+    text: str, synth: Synthesizer | None, voice: EngineSynthesizer
 ) -> None:
     with pytest.raises(ValueError):
         (synth or voice).synthesize(text)
@@ -176,48 +176,48 @@ def test_empty_text_is_refused(
 
 
 def test_faster_rate_gives_a_shorter_clip() -> None:
-    slow = EspeakSynthesizer(VoiceProfile(rate=120)).synthesize("Front squat, keep going")
-    fast = EspeakSynthesizer(VoiceProfile(rate=300)).synthesize("Front squat, keep going")
+    slow = make_synthesizer(VoiceProfile(rate=120)).synthesize("Front squat, keep going")
+    fast = make_synthesizer(VoiceProfile(rate=300)).synthesize("Front squat, keep going")
     assert len(fast) < 0.7 * len(slow)
 
 
 def test_lower_volume_gives_a_quieter_clip(front_squat: AudioSegment) -> None:
-    quiet = EspeakSynthesizer(VoiceProfile(volume=0.5)).synthesize("Front squat")
+    quiet = make_synthesizer(VoiceProfile(volume=0.5)).synthesize("Front squat")
     assert quiet.dBFS < front_squat.dBFS - 4
 
 
 def test_voices_differ_in_pitch() -> None:
-    female = EspeakSynthesizer(VoiceProfile(voice="en-us+f3"))
-    british = EspeakSynthesizer(VoiceProfile(voice="en-gb-x-rp"))
-    assert female.voice_id == "gmw/en-us+f3"
-    assert british.voice_id == "gmw/en-gb-x-rp"
+    female = make_synthesizer(VoiceProfile(voice="en-us+f3"))
+    british = make_synthesizer(VoiceProfile(voice="en-gb-x-rp"))
+    assert espeak_voice(female) == "gmw/en-us+f3"
+    assert espeak_voice(british) == "gmw/en-gb-x-rp"
     high = fundamental_hz(female.synthesize("Front squat"))
     low = fundamental_hz(british.synthesize("Front squat"))
     assert high > 1.4 * low
 
 
 def test_two_synthesizers_share_the_engine_without_leaking_settings() -> None:
-    fast = EspeakSynthesizer(VoiceProfile(rate=300))
-    slow = EspeakSynthesizer(VoiceProfile(rate=120))
+    fast = make_synthesizer(VoiceProfile(rate=300))
+    slow = make_synthesizer(VoiceProfile(rate=120))
     before = len(fast.synthesize("Front squat, keep going"))
     slow.synthesize("Front squat, keep going")
     assert abs(len(fast.synthesize("Front squat, keep going")) - before) < 50
 
 
-def test_key_names_everything_that_changes_the_audio(voice: EspeakSynthesizer) -> None:
+def test_key_names_everything_that_changes_the_audio(voice: EngineSynthesizer) -> None:
     assert "espeak-ng 1." in voice.key
     assert "gmw/en-us" in voice.key
     assert "rate=175" in voice.key
     variants = [
         VoiceProfile(rate=200),
         VoiceProfile(volume=0.5),
-        VoiceProfile(pitch=70),
+        VoiceProfile(settings=(EngineSetting("pitch", 70),)),
         VoiceProfile(voice="en-us+f3"),
     ]
-    keys = {EspeakSynthesizer(p).key for p in variants} | {voice.key}
+    keys = {make_synthesizer(p).key for p in variants} | {voice.key}
     assert len(keys) == len(variants) + 1
     # Two spellings of one voice are one voice.
-    assert EspeakSynthesizer(VoiceProfile(voice="gmw/en-us")).key == voice.key
+    assert make_synthesizer(VoiceProfile(voice="gmw/en-us")).key == voice.key
 
 
 @pytest.mark.parametrize(
@@ -226,18 +226,24 @@ def test_key_names_everything_that_changes_the_audio(voice: EspeakSynthesizer) -
 )
 def test_unknown_voice_is_refused_with_a_suggestion(voice_id: str, suggestion: str) -> None:
     with pytest.raises(VoiceError) as info:
-        EspeakSynthesizer(VoiceProfile(voice=voice_id))
+        make_synthesizer(VoiceProfile(voice=voice_id))
     assert voice_id in str(info.value)
     assert info.value.hint is not None
     assert suggestion in info.value.hint
 
 
-@pytest.mark.parametrize(
-    "profile", [VoiceProfile(rate=20), VoiceProfile(volume=1.5), VoiceProfile(pitch=101)]
-)
-def test_out_of_range_settings_are_refused(profile: VoiceProfile) -> None:
-    with pytest.raises(VoiceError):
-        EspeakSynthesizer(profile)
+@pytest.mark.parametrize(("key", "value"), [("rate", 20), ("volume", 1.5), ("volume", 0)])
+def test_out_of_range_common_settings_make_no_profile(key: str, value: float) -> None:
+    with pytest.raises(ValueError, match="expected"):
+        VoiceProfile(**{key: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("key", "value"), [("pitch", 101), ("pitch", 5.5), ("pich", 50)])
+def test_engine_settings_are_checked_by_their_engine(key: str, value: float) -> None:
+    profile = VoiceProfile(settings=(EngineSetting(key, value),))
+    with pytest.raises(WorkoutError) as info:
+        make_synthesizer(profile)
+    assert info.value.exit_code == 2 and info.value.key_path == key
 
 
 def test_engine_voices_include_english() -> None:
@@ -268,7 +274,7 @@ class CountingSynthesizer:
         return self.inner.synthesize(text)
 
 
-def test_synthesize_phrases_speaks_each_phrase_once(voice: EspeakSynthesizer) -> None:
+def test_synthesize_phrases_speaks_each_phrase_once(voice: EngineSynthesizer) -> None:
     counting = CountingSynthesizer(voice)
     progress: list[tuple[int, int]] = []
     phrases = ["Rest", "Front squat", "Rest", "Plank", "Front squat"]
@@ -308,7 +314,7 @@ def test_the_engine_hears_numbers_as_words_and_clips_keep_the_shown_text() -> No
     assert speech.synthesized == 2
 
 
-def test_a_workout_speaks_its_numbers(voice: EspeakSynthesizer) -> None:
+def test_a_workout_speaks_its_numbers(voice: EngineSynthesizer) -> None:
     from audiogen.pipeline import render_timeline
     from audiogen.workout.loader import parse_workout
 
@@ -380,9 +386,14 @@ class FakePyttsx3Engine:
             callback(name=None, completed=True)  # type: ignore[operator]
 
 
-def platform_synth(voice: str, engine: FakePyttsx3Engine) -> Pyttsx3Synthesizer:
-    profile = VoiceProfile(engine="sapi5", voice=voice, rate=180, volume=0.8)
-    return Pyttsx3Synthesizer(profile, init=lambda driver: engine)
+def platform_synth(voice: str, engine: FakePyttsx3Engine) -> EngineSynthesizer:
+    return EngineSynthesizer(Pyttsx3Speaker("sapi5", voice, 180, 0.8, init=lambda d: engine))
+
+
+def voice_id(synth: EngineSynthesizer) -> str:
+    speaker = synth.speaker
+    assert isinstance(speaker, Pyttsx3Speaker)
+    return speaker.voice_id
 
 
 @pytest.mark.parametrize(
@@ -391,7 +402,7 @@ def platform_synth(voice: str, engine: FakePyttsx3Engine) -> Pyttsx3Synthesizer:
 )
 def test_platform_voice_is_found_by_name_language_or_part(wanted: str, chosen: int) -> None:
     engine = FakePyttsx3Engine()
-    assert platform_synth(wanted, engine).voice_id == FakePyttsx3Engine.VOICES[chosen].id
+    assert voice_id(platform_synth(wanted, engine)) == FakePyttsx3Engine.VOICES[chosen].id
 
 
 def test_platform_engine_speaks_through_save_to_file() -> None:
@@ -403,7 +414,7 @@ def test_platform_engine_speaks_through_save_to_file() -> None:
     assert before <= ms_to_frames(30) and after <= ms_to_frames(30)
     text, settings = engine.saved[0]
     assert text == "Front squat"
-    assert (settings["rate"], settings["volume"], settings["voice"]) == (180, 0.8, synth.voice_id)
+    assert (settings["rate"], settings["volume"], settings["voice"]) == (180, 0.8, voice_id(synth))
     assert "sapi5" in synth.key and "TTS_MS_EN-US_ZIRA" in synth.key
 
 
@@ -420,7 +431,7 @@ def test_platform_engines_say_when_they_are_missing(engine: str) -> None:
         make_synthesizer(VoiceProfile(engine=engine))
 
 
-def test_espeak_profiles_get_the_espeak_synthesizer() -> None:
-    assert isinstance(make_synthesizer(VoiceProfile()), EspeakSynthesizer)
-    with pytest.raises(VoiceError, match="unknown speech engine"):
+def test_espeak_profiles_get_the_espeak_speaker() -> None:
+    assert isinstance(make_synthesizer(VoiceProfile()).speaker, EspeakSpeaker)
+    with pytest.raises(VoiceChoiceError, match="unknown speech engine"):
         make_synthesizer(VoiceProfile(engine="festival"))

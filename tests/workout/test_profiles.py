@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from audiogen.cli.main import cli
 from audiogen.core.ffmpeg import probe_mp3
-from audiogen.errors import WorkoutError
+from audiogen.errors import VoiceChoiceError, WorkoutError
 from audiogen.pipeline import render_timeline
+from audiogen.speech.synth import make_synthesizer
 from audiogen.workout.loader import Overrides, load_workout, parse_workout
 from audiogen.workout.profiles import SHIPPED_VOICES, list_profiles, load_profile, resolve_voice
 
@@ -39,7 +40,7 @@ def test_the_shipped_profiles_load_and_differ() -> None:
     profiles = {p.name: p for p in list_profiles()}
     assert set(SHIPPED) <= set(profiles)
     chosen = [profiles[name] for name in SHIPPED]
-    assert len({(p.voice, p.rate, p.pitch) for p in chosen}) == len(SHIPPED)
+    assert len({(p.voice, p.rate, p.setting("pitch")) for p in chosen}) == len(SHIPPED)
     assert all(p.description and p.engine == "espeak" for p in chosen)
 
 
@@ -55,10 +56,7 @@ def test_profiles_are_found_from_any_folder(
     ("text", "where", "message"),
     [
         ("voice: en-us\nrate: fast\n", "3:7: error at rate", "expected words per minute"),
-        ("voice: en-us\npich: 40\n", "3:1: error at pich", "did you mean 'pitch'?"),
-        ("engine: sapi\n", "2:9: error at engine", "expected one of espeak, sapi5, nsss"),
         ("volume: 2\n", "2:9: error at volume", "at most 1"),
-        ("pitch: 50.5\n", "2:8: error at pitch", "0 to 100"),
         ("clips: recordings\n", "2:8: error at clips", "no clips folder at"),
         ("voice: [en-us]\n", "2:8: error at voice", "expected a single value"),
     ],
@@ -71,6 +69,32 @@ def test_profile_mistakes_are_reported_with_file_line_and_column(
         load_profile(path)
     assert f"{path}:{where}" in str(info.value)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("voice: en-us\npich: 40\n", "3:1: error at pich", "did you mean 'pitch'?"),
+        ("pitch: 50.5\n", "2:1: error at pitch", "from 0 to 100"),
+    ],
+)
+def test_engine_setting_mistakes_point_into_the_profile(
+    tmp_path: Path, text: str, where: str, message: str
+) -> None:
+    """The engine checks its own settings, placed at their key in the profile file."""
+    profile = load_profile(write(tmp_path / "mine.yaml", "description: My voice\n" + text))
+    with pytest.raises(WorkoutError) as info:
+        make_synthesizer(profile)
+    assert f"{tmp_path / 'mine.yaml'}:{where}" in str(info.value)
+    assert message in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_an_unknown_engine_is_a_users_mistake(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path / "mine.yaml", "engine: sapi\n"))
+    with pytest.raises(VoiceChoiceError, match="unknown speech engine 'sapi'") as info:
+        make_synthesizer(profile)
+    assert info.value.hint is not None and "sapi5" in info.value.hint
 
 
 def test_an_empty_profile_is_an_error(tmp_path: Path) -> None:
@@ -86,7 +110,7 @@ def test_an_unknown_voice_id_in_a_profile_names_the_profile_and_close_matches(
     write(tmp_path / "voices" / "mine.yaml", "voice: en-gb\n")
     workout = write(tmp_path / "w.yaml", "title: T\nvoice: mine\nexercises: [Squat]\n")
     result = CliRunner().invoke(cli, ["timeline", str(workout)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "voice profile 'mine': espeak-ng has no voice 'en-gb'" in result.output
     assert "did you mean" in result.output and "en-gb-x-rp" in result.output
 
@@ -239,7 +263,7 @@ def test_say_writes_a_sample_mp3(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--say", "Hi", "--voice", "en-uss", "-o", "x.mp3"], 1, "did you mean"),
+        (["--say", "Hi", "--voice", "en-uss", "-o", "x.mp3"], 2, "did you mean"),
         (["--say", "  ", "-o", "x.mp3"], 2, "needs some text"),
         (["--voice", "coach"], 2, "go with --say"),
     ],
