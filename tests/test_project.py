@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -22,6 +24,36 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean() -> None:
     result = run(str(BIN / "mypy"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_layers_contract_holds() -> None:
+    """pyproject.toml's import-linter contract: each stage imports only those below it."""
+    result = run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No import cycles between modules, TYPE_CHECKING imports included."""
+    graph = grimp.build_graph("audiogen")
+    cycles = [
+        chain
+        for module in sorted(graph.modules)
+        for imported in graph.find_modules_directly_imported_by(module)
+        if (chain := graph.find_shortest_chain(importer=imported, imported=module))
+    ]
+    # A package importing its own submodules (an __init__ re-export) is not a cycle.
+    cycles = [c for c in cycles if not c[-1].startswith(c[0] + ".") and c[0] != c[-1]]
+    assert not cycles, cycles
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "audiogen").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert not long
 
 
 def test_cli_reference_is_up_to_date() -> None:

@@ -41,13 +41,14 @@ from audiogen.audio.level_memo import LevelMemo
 from audiogen.audio.measure import condensed_timeline, measure_mix
 from audiogen.audio.mixer import SAMPLE_WIDTH
 from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.core.pcm import pcm_segment
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import BEEP_ROLES, Role, Timeline
+from audiogen.speech.cache import SpeechCache
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-    from audiogen.speech.cache import SpeechCache
 
 TARGET_LUFS = -16.0
 TRUE_PEAK_LIMIT_DBTP = -1.0
@@ -264,8 +265,6 @@ def condition_speech(
     All clips go through one ffmpeg run, end to end with silence between them, at their
     own rate (22.05 kHz for espeak: half the work), and come back resampled.
     """
-    from audiogen.core.pcm import pcm_segment
-
     if not clips:
         return {}
     rate, prepared = _common_format(clips)

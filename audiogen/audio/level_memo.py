@@ -11,13 +11,13 @@ import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from audiogen.core.files import atomic_write_text
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import CueKind, Role, Timeline
+from audiogen.speech.cache import SpeechCache
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
-
-    from audiogen.speech.cache import SpeechCache
 
 
 # Bump when the processing chain or the measurement changes: old entries are then never
@@ -79,8 +79,6 @@ class LevelMemo:
             return None
 
     def keep_measurement(self, key: str, value: float) -> None:
-        from audiogen.core.files import atomic_write_text
-
         # A read-only or full cache must not fail the build: it just stays cold.
         with contextlib.suppress(OSError, EncoderError):
             atomic_write_text(self._folder / key, repr(value), encoding="ascii")

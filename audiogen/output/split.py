@@ -6,15 +6,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.core.files import atomic_directory
+from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.core.text import slug
+from audiogen.output.encoder import OutputSpec, Part
 from audiogen.output.naming import interval_title
 from audiogen.plan.timeline import Timeline
-
-if TYPE_CHECKING:
-    from audiogen.output.encoder import OutputSpec, Part
 
 
 def split_folder(output: Path) -> Path:
@@ -25,8 +23,6 @@ def split_folder(output: Path) -> Path:
 @contextlib.contextmanager
 def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
     """A temporary folder that replaces `folder` on success; nothing when it is None."""
-    from audiogen.core.files import atomic_directory
-
     if folder is None:
         yield None
         return
@@ -36,7 +32,6 @@ def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
 
 def split_parts(timeline: Timeline, folder: Path, stem: str, spec: OutputSpec) -> list[Part]:
     """One part per interval: <stem>-01-lead-in.mp3, <stem>-02-march-in-place.mp3, ..."""
-    from audiogen.core.pcm import ms_to_samples
     from audiogen.output.encoder import Part
 
     intervals = [i for i in timeline.intervals if i.length_ms > 0]

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
+
 from audiogen.core.pcm import SAMPLE_WIDTH, pcm_segment
 
 if TYPE_CHECKING:
@@ -49,8 +51,6 @@ def cache_root() -> Path:
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("audiogen", appauthor=False))
 
 

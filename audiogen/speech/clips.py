@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audiogen.core.ffmpeg import decode_to_pcm
 from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, load_pydub, pcm_segment
 from audiogen.core.text import slug
 from audiogen.errors import VoiceError
@@ -125,8 +126,6 @@ def decode_recording(path: Path) -> AudioSegment:
     everything else (FLAC, MP3, 24-bit or float WAV) goes through ffmpeg."""
     segment = _read_wav(path) if path.suffix.lower() == ".wav" else None
     if segment is None:
-        from audiogen.core.ffmpeg import decode_to_pcm
-
         try:
             segment = pcm_segment(decode_to_pcm(path, sample_rate=SAMPLE_RATE, channels=1))
         except Exception as exc:
