@@ -119,6 +119,7 @@ def build_workout(
     The mix is normalized to -16 LUFS with true peaks at or below -1 dBTP. Every file
     is written beside its target and renamed over it only once complete.
     """
+    from .about import sidecar_about
     from .encoder import AudioFormat, atomic_output
     from .loudness import LoudnessTarget, normalize_voice
     from .mastering import EncodeJob
@@ -147,7 +148,8 @@ def build_workout(
             _tag_mp3(temp, workout, timeline)
         if parts_dir:
             write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
-    sidecars = tuple(write_sidecars(output, timeline))
+    about = sidecar_about(output, author=workout.author, description=workout.description)
+    sidecars = tuple(write_sidecars(output, timeline, about))
     return BuildResult(output, sidecars, rendered, time.perf_counter() - started, folder)
 
 
