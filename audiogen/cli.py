@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .commands import build, cache, check, doctor, timeline, voices
+from .commands import build, cache, check, doctor, serve, timeline, voices
 from .errors import AudiogenError
 
 
@@ -61,6 +61,7 @@ for command in (
     voices.voices,
     cache.cache_group,
     doctor.doctor,
+    serve.serve,
 ):
     cli.add_command(command)
 
