@@ -173,10 +173,14 @@ def _checksum(audio: Path, size: int, facts: Mapping[str, Any] | None) -> str:
 def panels(track: Track) -> tuple[Panel, ...]:
     """One panel per interval, in order: the page's JavaScript gets these as they are, so
     the server's first render and the script's updates use the same words."""
-    return tuple(_panel(track.intervals, index) for index in range(len(track.intervals)))
+    # A block name says something only where there are several (the one block of a simple
+    # workout is called 'Workout').
+    several = len({i.block for i in track.work_intervals}) > 1
+    count = len(track.intervals)
+    return tuple(_panel(track.intervals, index, several) for index in range(count))
 
 
-def _panel(intervals: tuple[Interval, ...], index: int) -> Panel:
+def _panel(intervals: tuple[Interval, ...], index: int, show_block: bool) -> Panel:
     interval = intervals[index]
     rounds = interval.rounds or 1
     return Panel(
@@ -184,7 +188,7 @@ def _panel(intervals: tuple[Interval, ...], index: int) -> Panel:
         exercise=interval.exercise or _LABELS.get(interval.kind, str(interval.kind)),
         side=f"{interval.side} side".capitalize() if interval.side else "",
         round=f"Round {interval.round} of {rounds}" if rounds > 1 else "",
-        block=interval.block or "",
+        block=(interval.block or "") if show_block else "",
         next=_next_text(intervals, index),
     )
 

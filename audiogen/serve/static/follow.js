@@ -108,4 +108,5 @@
 
   render(now());
   if (audio.readyState >= 1 && pending !== null) audio.currentTime = pending / 1000;
+  document.documentElement.dataset.following = "yes"; // for tests: the script has taken over
 })();
