@@ -18,11 +18,18 @@ from ..errors import UsageError
     help="Address to listen on; 0.0.0.0 shares it on the local network (for a phone).",
 )
 @click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
 )
 def serve(folder: Path, host: str, port: int) -> None:
-    """Serve the tracks in FOLDER [default: out/]: a library page, a follow-along page
-    for each track and a podcast feed. Read-only; Ctrl-C stops it."""
+    """Serve the tracks in FOLDER to a phone or a browser.
+
+    FOLDER [default: out/] holds built tracks (audio and sidecars). Serves a library
+    page, a follow-along page per track and a podcast feed, read-only. Ctrl-C stops it.
+    """
     from ..serve.app import create_app
     from ..serve.server import bind, run
 
