@@ -18,6 +18,7 @@ from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice,
 from audiogen.core.files import atomic_output
 from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.errors import UsageError
+from audiogen.output.about import sidecar_about
 from audiogen.output.cover import make_cover
 from audiogen.output.encoder import AudioFormat, OutputSpec, Part, encode_mp3, write_audio
 from audiogen.output.sidecars import write_sidecars
@@ -146,7 +147,8 @@ def build_workout(
             write_tags(temp, timeline, _track_meta(workout, timeline))
         if parts_dir:
             write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
-    sidecars = tuple(write_sidecars(output, timeline))
+    about = sidecar_about(output, author=workout.author, description=workout.description)
+    sidecars = tuple(write_sidecars(output, timeline, about))
     return BuildResult(output, sidecars, rendered, time.perf_counter() - started, folder)
 
 

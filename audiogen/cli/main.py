@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from audiogen import __version__
-from audiogen.cli import build, cache, check, doctor, timeline, voices
+from audiogen.cli import build, cache, check, doctor, serve, timeline, voices
 from audiogen.errors import AudiogenError
 
 
@@ -61,6 +61,7 @@ for command in (
     voices.voices,
     cache.cache_group,
     doctor.doctor,
+    serve.serve,
 ):
     cli.add_command(command)
 

@@ -7,7 +7,10 @@ atomically. Intervals are named by `audiogen.output.naming`, as in the chapters.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from audiogen.core.files import atomic_write_text
 from audiogen.output.naming import chapter_title, interval_title
@@ -23,9 +26,10 @@ def _spoken(timeline: Timeline) -> list[tuple[int, int, str]]:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def timeline_json(timeline: Timeline) -> str:
-    """The timeline object of the spec, the same one `audiogen timeline --json` prints."""
-    return json.dumps(timeline.to_json(), indent=2) + "\n"
+def timeline_json(timeline: Timeline, about: Mapping[str, Any] | None = None) -> str:
+    """The timeline object of the spec, the same one `audiogen timeline --json` prints,
+    after `about`: what `audiogen.about.sidecar_about` says of the audio file."""
+    return json.dumps({**(about or {}), **timeline.to_json()}, indent=2) + "\n"
 
 
 # --- WebVTT -------------------------------------------------------------------------------
@@ -110,13 +114,19 @@ def _lrc_safe(text: str) -> str:
 _RENDERERS = {".json": timeline_json, ".vtt": webvtt, ".lrc": lrc}
 
 
-def write_sidecars(mp3_path: Path | str, timeline: Timeline) -> list[Path]:
+def write_sidecars(
+    mp3_path: Path | str, timeline: Timeline, about: Mapping[str, Any] | None = None
+) -> list[Path]:
     """Write <stem>.json, <stem>.vtt and <stem>.lrc beside the MP3; returns their paths.
 
     Each file is replaced atomically, so a failure leaves the earlier version intact.
     """
     paths = []
-    for suffix, render in _RENDERERS.items():
+    renderers: dict[str, Callable[[Timeline], str]] = {
+        **_RENDERERS,
+        ".json": partial(timeline_json, about=about),
+    }
+    for suffix, render in renderers.items():
         path = Path(mp3_path).with_suffix(suffix)
         atomic_write_text(path, render(timeline))
         paths.append(path)
