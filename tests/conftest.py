@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from audiogen.speech.cache import ENV_VAR
+from tests.leftovers import OLD_BYTES
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,3 +28,11 @@ def speech_cache_dir(
     folder = tmp_path_factory.mktemp("speech-cache")
     monkeypatch.setenv(ENV_VAR, str(folder))
     return folder
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    """An output path that already holds a good file."""
+    path = tmp_path / "out.mp3"
+    path.write_bytes(OLD_BYTES)
+    return path

@@ -11,7 +11,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from audiogen.core.pcm import pcm_segment
+from audiogen.core.pcm import SAMPLE_RATE, pcm_segment
 from audiogen.plan.timeline import BEEP_MS, Role
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ _TONES: dict[Role, tuple[tuple[float, float], ...]] = {
 }
 BEEP_DBFS = -18.0
 FADE_MS = 8
-_RATE = 44100
 
 
 @functools.cache
@@ -35,7 +34,7 @@ def render_beep(role: Role) -> AudioSegment:
     """The beep for a countdown, start or end cue: mono 16-bit 44.1 kHz, BEEP_MS long."""
     if role not in BEEP_MS:
         raise ValueError(f"{role} is not a beep role")
-    frames = round(BEEP_MS[role] * _RATE / 1000)
+    frames = round(BEEP_MS[role] * SAMPLE_RATE / 1000)
     # pydub's dBFS is relative to 32768.
     peak = 32768 * 10 ** (BEEP_DBFS / 20)
     samples = array.array("h", (round(peak * v) for v in _waveform(_TONES[role], frames)))
@@ -50,7 +49,7 @@ def _waveform(tones: tuple[tuple[float, float], ...], frames: int) -> list[float
     phase, out, start = 0.0, [], 0
     for k, (frequency, share) in enumerate(tones):
         end = frames if k == len(tones) - 1 else start + round(share * frames)
-        step = 2 * math.pi * frequency / _RATE
+        step = 2 * math.pi * frequency / SAMPLE_RATE
         for i in range(start, end):
             out.append(math.sin(phase) * _fade(i, frames))
             phase += step
@@ -59,6 +58,6 @@ def _waveform(tones: tuple[tuple[float, float], ...], frames: int) -> list[float
 
 
 def _fade(i: int, frames: int) -> float:
-    fade = _RATE * FADE_MS // 1000
+    fade = SAMPLE_RATE * FADE_MS // 1000
     edge = min(i, frames - 1 - i)
     return 1.0 if edge >= fade else 0.5 - 0.5 * math.cos(math.pi * edge / fade)

@@ -39,9 +39,8 @@ from typing import TYPE_CHECKING
 from audiogen.audio.beeps import BEEP_DBFS, render_beep
 from audiogen.audio.level_memo import LevelMemo
 from audiogen.audio.measure import condensed_timeline, measure_mix
-from audiogen.audio.mixer import SAMPLE_WIDTH
 from audiogen.core import ffmpeg as _ffmpeg
-from audiogen.core.pcm import pcm_segment
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import BEEP_ROLES, Role, Timeline
 from audiogen.speech.cache import SpeechCache
@@ -162,7 +161,7 @@ def normalize_voice(
     clips: Mapping[str, AudioSegment],
     target: LoudnessTarget | None = None,
     *,
-    sample_rate: int = 44100,
+    sample_rate: int = SAMPLE_RATE,
     cache: SpeechCache | None = None,
 ) -> VoiceMix:
     """Process the speech and bring the voice mix to `target`, measured on the mix.
@@ -258,7 +257,7 @@ def final_limiter(ceiling_dbfs: float = SPEECH_CEILING_DBFS) -> str:
 
 
 def condition_speech(
-    clips: Mapping[str, AudioSegment], gain_db: float, *, sample_rate: int = 44100
+    clips: Mapping[str, AudioSegment], gain_db: float, *, sample_rate: int = SAMPLE_RATE
 ) -> dict[str, AudioSegment]:
     """Every clip with `gain_db` of gain, limited, as mono 16-bit at `sample_rate`.
 

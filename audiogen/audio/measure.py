@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from audiogen.audio.mixer import render_pcm
 from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.core.pcm import SAMPLE_RATE
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import CueKind, Role, Timeline
 
@@ -42,7 +43,7 @@ def measure_mix(
     clips: Mapping[str, AudioSegment],
     beeps: Mapping[Role, AudioSegment],
     *,
-    sample_rate: int = 44100,
+    sample_rate: int = SAMPLE_RATE,
 ) -> float:
     """Integrated loudness (LUFS) of the mono mix of `timeline`, from its condensed form."""
     short = condensed_timeline(timeline)
@@ -72,7 +73,11 @@ def condensed_timeline(timeline: Timeline) -> Timeline:
 
 
 def measure_pcm(
-    chunks: Iterable[bytes], *, sample_rate: int = 44100, channels: int = 1, true_peak: bool = False
+    chunks: Iterable[bytes],
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    channels: int = 1,
+    true_peak: bool = False,
 ) -> Measurement:
     """Integrated loudness (and true peak) of s16le PCM, by ffmpeg's ebur128."""
     command = [

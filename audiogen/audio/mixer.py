@@ -15,13 +15,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from audiogen.core.pcm import ms_to_samples
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
-SAMPLE_WIDTH = 2  # signed 16-bit little-endian
 SILENCE_CHUNK_SECONDS = 1
 
 # Cue times are whole milliseconds and pydub rounds clip lengths to whole milliseconds,
@@ -41,7 +40,7 @@ def render_pcm(
     clips: Mapping[str, AudioSegment],
     beeps: Mapping[Role, AudioSegment],
     *,
-    sample_rate: int = 44100,
+    sample_rate: int = SAMPLE_RATE,
 ) -> Iterator[bytes]:
     """Mono s16le PCM chunks for the whole track, in time order.
 
@@ -59,7 +58,7 @@ def render_segment(
     clips: Mapping[str, AudioSegment],
     beeps: Mapping[Role, AudioSegment],
     *,
-    sample_rate: int = 44100,
+    sample_rate: int = SAMPLE_RATE,
 ) -> AudioSegment:
     """The whole track as one AudioSegment (joined once): for tests and short tracks."""
     from pydub import AudioSegment

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from audiogen.core.pcm import load_pydub
+from audiogen.core.pcm import SAMPLE_RATE, load_pydub
 from audiogen.errors import EncoderError
 
 _INSTALL_HINT = (
@@ -131,7 +131,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def decode_to_pcm(path: Path | str, *, sample_rate: int = 44100, channels: int = 1) -> bytes:
+def decode_to_pcm(path: Path | str, *, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> bytes:
     """Decode any audio file ffmpeg reads into raw signed 16-bit little-endian PCM."""
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",

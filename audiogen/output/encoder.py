@@ -20,6 +20,7 @@ from pathlib import Path
 
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.core.files import DISK_HINT, atomic_output
+from audiogen.core.pcm import SAMPLE_RATE
 from audiogen.errors import EncoderError
 
 # Every bitrate MPEG-1 Layer III defines; CBR at one of these is what phones expect.
@@ -49,7 +50,7 @@ class OutputSpec:
 
     format: AudioFormat = AudioFormat.MP3
     bitrate: str = "96k"
-    sample_rate: int = 44100
+    sample_rate: int = SAMPLE_RATE
     channels: int = 1
 
     def check(self) -> int:
@@ -108,7 +109,7 @@ def encode_mp3(
     output: Path | str,
     *,
     bitrate: str = "96k",
-    sample_rate: int = 44100,
+    sample_rate: int = SAMPLE_RATE,
     channels: int = 1,
 ) -> None:
     """Encode s16le PCM chunks to a CBR MP3 at `output`, atomically."""

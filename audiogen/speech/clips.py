@@ -30,13 +30,13 @@ from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, load_pydub, pcm_segment
 from audiogen.core.text import slug
 from audiogen.errors import VoiceError
 from audiogen.plan.numbers import speak_numbers
+from audiogen.speech.clip import PAD_MS
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a")
 # Silence kept at each end of a trimmed recording, as for synthesized clips.
-PAD_MS = 20
 # Pause between the recorded clauses of one cue.
 JOIN_GAP_MS = 180
 # Level analysis: windows this long; a window is speech when within this much of the

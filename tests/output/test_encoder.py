@@ -13,7 +13,6 @@ import pytest
 
 from audiogen.core import ffmpeg
 from audiogen.core.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
-from audiogen.core.files import atomic_directory, atomic_output, atomic_write_text
 from audiogen.errors import EncoderError
 from audiogen.output.encoder import (
     MP3_BITRATES_KBPS,
@@ -26,9 +25,9 @@ from audiogen.output.encoder import (
     parse_bitrate,
     write_audio,
 )
+from tests.leftovers import OLD_BYTES, assert_untouched, leftovers
 
 RATE = 44100
-OLD_BYTES = b"an earlier good file"
 
 
 def tone(samples: int, freq: float = 440.0, level: float = 8000.0) -> bytes:
@@ -50,23 +49,6 @@ def mp3_96k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("enc") / "track.mp3"
     encode_mp3(chunked(TRACK), path)
     return path
-
-
-def leftovers(directory: Path) -> list[str]:
-    return [p.name for p in directory.iterdir() if p.name.endswith(".part")]
-
-
-@pytest.fixture
-def previous(tmp_path: Path) -> Path:
-    """An output path that already holds a good file."""
-    path = tmp_path / "out.mp3"
-    path.write_bytes(OLD_BYTES)
-    return path
-
-
-def assert_untouched(path: Path) -> None:
-    assert path.read_bytes() == OLD_BYTES
-    assert leftovers(path.parent) == []
 
 
 def test_decoded_length_is_exact(mp3_96k: Path) -> None:
@@ -211,21 +193,6 @@ def test_output_that_is_a_directory_is_an_encoder_error(tmp_path: Path) -> None:
         encode_mp3(chunked(TRACK), tmp_path)
 
 
-def test_atomic_write_text(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "x.json"
-    atomic_write_text(path, '{"a": 1}')
-    atomic_write_text(path, '{"a": 2}')
-    assert path.read_text(encoding="utf-8") == '{"a": 2}'
-    assert leftovers(path.parent) == []
-
-
-def test_atomic_output_failure_keeps_previous(previous: Path) -> None:
-    with pytest.raises(ValueError), atomic_output(previous) as temp:
-        temp.write_bytes(b"half a file")
-        raise ValueError
-    assert_untouched(previous)
-
-
 # --- other formats, chapters, parts -------------------------------------------------------
 
 
@@ -273,51 +240,7 @@ def test_parts_are_cut_at_their_exact_samples(tmp_path: Path) -> None:
         assert part.path.read_bytes().startswith(b"ID3")  # parts get their own tags
 
 
-def test_atomic_directory_replaces_a_folder_whole(tmp_path: Path) -> None:
-    folder = tmp_path / "split"
-    folder.mkdir()
-    (folder / "old.mp3").write_bytes(OLD_BYTES)
-    with pytest.raises(KeyboardInterrupt), atomic_directory(folder) as temp:
-        (temp / "new.mp3").write_bytes(b"half")
-        raise KeyboardInterrupt
-    assert [p.name for p in folder.iterdir()] == ["old.mp3"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["split"]
-    with atomic_directory(folder) as temp:
-        (temp / "new.mp3").write_bytes(b"whole")
-    assert [p.name for p in folder.iterdir()] == ["new.mp3"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["split"]
-
-
 # --- a split build, and a build interrupted mid-encode -------------------------------------
-
-SHORT = """\
-title: Split Check
-work: 6s
-rest: 3s
-rounds: 2
-exercises: [Squat, {name: Side Lunge, sides: each}]
-"""
-
-
-def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> None:
-    from audiogen.pipeline import build_workout
-    from audiogen.speech.tone import ToneSynthesizer
-    from audiogen.workout.loader import parse_workout
-
-    output = tmp_path / "legs.mp3"
-    workout = parse_workout(SHORT, source="split.yaml")
-    result = build_workout(workout, output, split=True, synthesizer=ToneSynthesizer())
-    folder = tmp_path / "legs"
-    lines = (folder / "legs.m3u").read_text(encoding="utf-8").splitlines()
-    assert lines[:2] == ["#EXTM3U", "#PLAYLIST:Split Check"]
-    names = lines[3::2]
-    intervals = [i for i in result.timeline.intervals if i.length_ms > 0]
-    assert len(names) == len(intervals)
-    assert names[0] == "legs-01-get-ready.mp3" and names[1] == "legs-02-round-1-squat.mp3"
-    assert sorted([*names, "legs.m3u"]) == sorted(p.name for p in folder.iterdir())
-    for name, interval in zip(names, intervals, strict=True):
-        assert probe_mp3(folder / name).duration_ms == interval.length_ms
-    assert leftovers(tmp_path) == [] and output.exists()
 
 
 LONG = """\

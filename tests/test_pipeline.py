@@ -1,0 +1,58 @@
+"""The pipeline as a library: the stages run in order, and the API does what the CLI does.
+
+A tone stands in for speech here (tests/speech covers the engines); the encode, the tags
+and the files read back are real.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from audiogen import build_workout, parse_workout
+from audiogen.core.ffmpeg import probe_mp3
+from audiogen.core.resources import data_dir
+from audiogen.output.tags import read_chapters
+from audiogen.speech.tone import ToneSynthesizer
+
+WORKOUT = """\
+title: Pipeline Check
+author: Test Coach
+work: 6s
+rest: 3s
+exercises: [Squat, Lunge]
+music:
+  file: {music}
+"""
+
+
+@pytest.fixture(scope="module")
+def workout(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("pipeline")
+    text = WORKOUT.format(music=data_dir("music") / "loop.ogg")
+    return parse_workout(text, source=str(folder / "w.yaml"), base_dir=folder)
+
+
+def test_the_workouts_own_music_is_used_unless_told_otherwise(workout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tone = ToneSynthesizer()
+    with_bed = build_workout(workout, tmp_path / "bed.mp3", synthesizer=tone, cache=False)
+    without = build_workout(
+        workout, tmp_path / "plain.mp3", synthesizer=tone, cache=False, music=False
+    )
+    assert probe_mp3(with_bed.output).channels == 2
+    assert probe_mp3(without.output).channels == 1
+
+
+def test_a_build_writes_tagged_audio_and_its_sidecars(workout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = build_workout(
+        workout, tmp_path / "t.mp3", synthesizer=ToneSynthesizer(), cache=False, music=False
+    )
+    assert probe_mp3(result.output).duration_ms == result.timeline.duration_ms
+    titles = [title for _, _, title in read_chapters(result.output)]
+    assert titles == ["Squat", "Lunge"]
+    sidecar = json.loads(result.output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sidecar["duration"] == result.timeline.duration_ms / 1000
+    assert sidecar["audio"]["size"] == result.output.stat().st_size
+    assert {p.suffix for p in result.sidecars} == {".json", ".vtt", ".lrc"}
