@@ -20,16 +20,9 @@ from mutagen.id3 import ID3, ID3NoHeaderError
 
 from audiogen.output.about import file_sha256
 from audiogen.output.cover import make_cover
-from audiogen.output.naming import chapter_title
+from audiogen.output.naming import SECTION_TITLES, chapter_title
 from audiogen.plan.timeline import Interval, IntervalKind, Side
 from audiogen.serve.files import AUDIO_TYPES, child_path
-
-# What the page calls an interval that is not a work interval.
-_LABELS = {
-    IntervalKind.LEAD_IN: "Get ready",
-    IntervalKind.REST: "Rest",
-    IntervalKind.OUTRO: "Done",
-}
 
 
 @dataclass(frozen=True)
@@ -185,7 +178,7 @@ def _panel(intervals: tuple[Interval, ...], index: int, show_block: bool) -> Pan
     rounds = interval.rounds or 1
     return Panel(
         kind=str(interval.kind),
-        exercise=interval.exercise or _LABELS.get(interval.kind, str(interval.kind)),
+        exercise=interval.exercise or SECTION_TITLES.get(interval.kind, str(interval.kind)),
         side=f"{interval.side} side".capitalize() if interval.side else "",
         round=f"Round {interval.round} of {rounds}" if rounds > 1 else "",
         block=(interval.block or "") if show_block else "",
@@ -273,7 +266,7 @@ def _chapter(interval: Interval) -> dict[str, Any]:
     item: dict[str, Any] = {
         "startTime": interval.start_ms / 1000,
         "endTime": interval.end_ms / 1000,
-        "title": chapter_title(interval) if work else _LABELS.get(interval.kind, "Rest"),
+        "title": chapter_title(interval) if work else SECTION_TITLES.get(interval.kind, "Rest"),
     }
     if not work:
         item["toc"] = False
