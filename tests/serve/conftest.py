@@ -17,7 +17,7 @@ import pytest
 from audiogen.pipeline import build_workout
 from audiogen.serve.app import create_app
 from audiogen.serve.server import bind, make_server
-from audiogen.workout.loader import load_workout
+from audiogen.workout.loader import Overrides, load_workout
 
 # Short, so the three build in a few seconds; the first has a `sides: each` move, rests
 # and a second work interval, for the follow-along page's three moments.
@@ -51,6 +51,11 @@ exercises: [Plank]
 }
 
 
+# The seed workout too, as the phone user gets it (with the espeak coach, whose phrases the
+# rest of the suite has cached): the browser test follows it at three moments.
+SEED = Path(__file__).resolve().parents[2] / "workouts" / "strength-for-runners.yaml"
+
+
 def build(folder: Path, stem: str, source: str) -> Path:
     """Build `source` (workout YAML) into folder/<stem>.mp3 with its sidecars."""
     workout_file = folder.parent / f"{folder.name}-{stem}.yaml"
@@ -67,6 +72,7 @@ def tracks(tmp_path_factory: pytest.TempPathFactory, session_cache_dir: Path) ->
     folder.mkdir()
     for stem, source in WORKOUTS.items():
         build(folder, stem, source)
+    build_workout(load_workout(SEED, Overrides(voice="coach")), folder / "seed.mp3")
     return folder
 
 

@@ -69,13 +69,16 @@ def shown(driver: WebDriver, name: str) -> str:
     return str(element.text).strip()
 
 
-def test_the_page_follows_the_timeline(server: Server, browser: WebDriver, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stem", ["seed", "sides"])
+def test_the_page_follows_the_timeline(
+    server: Server, browser: WebDriver, tmp_path: Path, stem: str
+) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    sidecar = server.request("/timeline/sides.json").json()
+    sidecar = server.request(f"/timeline/{stem}.json").json()
     for number, (t, expected) in enumerate(moments(sidecar)):
-        browser.get(f"{server.url}/play/sides?t={t}")
+        browser.get(f"{server.url}/play/{stem}?t={t}")
         WebDriverWait(browser, 10).until(
             lambda d: d.execute_script("return document.documentElement.dataset.following")
         )
@@ -90,7 +93,7 @@ def test_the_page_follows_the_timeline(server: Server, browser: WebDriver, tmp_p
             == "polite"
         )
         for folder in (tmp_path, SCREENSHOTS):
-            assert browser.save_screenshot(str(folder / f"play-{number}.png"))
+            assert browser.save_screenshot(str(folder / f"play-{stem}-{number}.png"))
     browser.get(f"{server.url}/")
     browser.save_screenshot(str(SCREENSHOTS / "library.png"))
 

@@ -12,13 +12,16 @@ import pytest
 
 from .conftest import WORKOUTS, Server, build, start_server
 
+# Every track the session folder holds: the short ones and the seed workout.
+STEMS = [*WORKOUTS, "seed"]
+
 
 def test_library_lists_every_track(server: Server) -> None:
     reply = server.request("/")
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/html")
     listed = re.findall(r'data-track="([^"]+)"', reply.body.decode())
-    assert sorted(listed) == sorted(WORKOUTS)
+    assert sorted(listed) == sorted(STEMS)
     assert "Serve Sides" in reply.body.decode()
 
 
@@ -28,7 +31,7 @@ def test_the_feed_has_one_item_per_track_with_its_size(server: Server) -> None:
     assert reply.headers["content-type"].startswith("application/rss+xml")
     feed = feedparser.parse(reply.body)
     assert not feed.bozo, feed.get("bozo_exception")
-    assert len(feed.entries) == len(WORKOUTS)
+    assert len(feed.entries) == len(STEMS)
     for entry in feed.entries:
         (enclosure,) = entry.enclosures
         name = enclosure.href.rsplit("/", 1)[1]
@@ -45,7 +48,7 @@ def test_the_feed_links_chapters_and_transcripts(server: Server) -> None:
         r'<podcast:chapters url="([^"]+)" type="application/json\+chapters"', text
     )
     transcripts = re.findall(r'<podcast:transcript url="([^"]+)" type="text/vtt"', text)
-    assert len(chapters) == len(transcripts) == len(WORKOUTS)
+    assert len(chapters) == len(transcripts) == len(STEMS)
     reply = server.request(chapters[0].removeprefix(server.url))
     assert reply.headers["content-type"] == "application/json+chapters"
     document = reply.json()
@@ -199,12 +202,15 @@ def now_shown(html: str) -> dict[str, str]:
 
 
 def moments(sidecar: dict[str, Any]) -> list[tuple[float, dict[str, str]]]:
-    """Three moments of the `sides` track and what the page must show at each: a work
-    interval of the `sides: each` move, a rest, and a later work interval."""
+    """Three moments of a track and what the page must show at each: a work interval of
+    a one-sided move (else the second work interval), a rest after it, and a later work
+    interval."""
     intervals = sidecar["intervals"]
     work = [i for i in intervals if i["kind"] == "work"]
-    rest = next(i for i in intervals if i["kind"] == "rest" and i["start"] >= work[1]["end"])
-    picks = [(work[1], 10.5), (rest, 2.5), (work[2], 4.25)]
+    sided = next((i for i in work[1:] if i.get("side")), work[1])
+    rest = next(i for i in intervals if i["kind"] == "rest" and i["start"] >= sided["end"])
+    later = next(i for i in work if i["start"] > rest["start"])
+    picks = [(sided, 10.5), (rest, 2.5), (later, 4.25)]
     expected = []
     for interval, offset in picks:
         t = round(interval["start"] + offset, 3)
