@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from audiogen import __version__
-from audiogen.cli import build, cache, check, doctor, serve, timeline, voices
+from audiogen.cli import build, cache, check, doctor, schema, serve, timeline, voices
 from audiogen.errors import AudiogenError
 
 
@@ -62,6 +62,7 @@ for command in (
     cache.cache_group,
     doctor.doctor,
     serve.serve,
+    schema.schema,
 ):
     cli.add_command(command)
 

@@ -12,6 +12,16 @@ _UNITS = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _DB = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:db)?\s*$", re.IGNORECASE)
 _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)")
 
+# The same spellings as regular expressions both Python and JSON Schema (ECMA 262)
+# understand, for the JSON Schema of the workout format. Spaces are allowed between the
+# parts; the parser, more lenient still, ignores them anywhere.
+_NUMBER = r"\d+(\.\d+)?"
+_UNIT = r"([mM][sS]|[hHmMsS])"
+DURATION_PATTERN = (
+    rf"^\s*({_NUMBER}|(\d+ *: *)?\d+ *: *\d{{1,2}}(\.\d+)?|({_NUMBER} *{_UNIT} *)+)\s*$"
+)
+DB_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*([dD][bB])?\s*$"
+
 
 def parse_duration(value: object) -> int:
     """Return milliseconds for `40`, `40s`, `2m`, `1m30s`, `1:30`, `2.5s`, `1h`.
