@@ -64,6 +64,10 @@ class UsageError(AudiogenError):
     exit_code = 2
 
 
+class ConfigError(UsageError):
+    """The config file (audiogen.toml) is not valid: a mistake in a file, exit code 2."""
+
+
 class VoiceError(AudiogenError):
     """The speech engine failed while speaking (the machine's fault, not the user's)."""
 

@@ -15,6 +15,8 @@ import click
 from audiogen.cli.main import cli
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+# What --help cannot show: the config file in full and the JSON outputs' shapes.
+NOTES = Path(__file__).resolve().parent / "cli_reference_notes.md"
 
 
 def render() -> str:
@@ -29,6 +31,7 @@ def render() -> str:
         ) as ctx:  # fmt: skip
             text = command.get_help(ctx)
         parts.append(f"## `{title}`\n\n```text\n{text}\n```\n")
+    parts.append(NOTES.read_text(encoding="utf-8"))
     return "\n".join(parts)
 
 

@@ -36,3 +36,13 @@ def previous(tmp_path: Path) -> Path:
     path = tmp_path / "out.mp3"
     path.write_bytes(OLD_BYTES)
     return path
+
+
+@pytest.fixture(autouse=True)
+def user_config_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """An empty user config folder, so no test reads the developer's audiogen.toml."""
+    folder = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder / "audiogen"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from audiogen.cli.echo import info
 from audiogen.speech.cache import clear, usage
 
 
@@ -20,7 +21,7 @@ def cache_group(ctx: click.Context) -> None:
 def cache_clear() -> None:
     """Delete every cached phrase and print how much space that freed."""
     freed = clear()
-    click.echo(f"Cleared {freed.folder}: freed {_size(freed.bytes)} ({freed.entries} phrases).")
+    info(f"Cleared {freed.folder}: freed {_size(freed.bytes)} ({freed.entries} phrases).")
 
 
 def _size(count: int) -> str:

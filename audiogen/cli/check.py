@@ -1,37 +1,38 @@
-"""`audiogen check`: validate files, one summary line each."""
+"""`audiogen check`: validate files, one summary line each (or JSON)."""
 
 from __future__ import annotations
 
-import sys
+import json
 from pathlib import Path
 
 import click
 
-from audiogen.cli.options import WORKOUT, count
-from audiogen.errors import AudiogenError
-from audiogen.plan.compiler import compile_plan
-from audiogen.plan.timeline import IntervalKind
+from audiogen.batch import check_workout, exit_code, find_workouts
+from audiogen.cli.echo import error, info
+from audiogen.cli.options import WORKOUTS, count
+from audiogen.cli.settings import workout_defaults
 from audiogen.workout.durations import format_clock
-from audiogen.workout.loader import load_workout
 
 
 @click.command()
-@click.argument("workouts", type=WORKOUT, nargs=-1, required=True)
-def check(workouts: tuple[Path, ...]) -> None:
-    """Validate WORKOUTS and print a one-line summary of each."""
-    failed = 0
-    for path in workouts:
-        try:
-            plan = compile_plan(load_workout(path))
-        except AudiogenError as exc:
-            click.secho(f"audiogen: {exc}", err=True, fg="red")
-            failed += 1
-            continue
-        work = sum(1 for s in plan.segments if s.kind is IntervalKind.WORK)
-        blocks = len({s.block for s in plan.segments if s.block is not None})
-        click.echo(
-            f"{path}: ok, {count(blocks, 'block')}, {count(len(plan.segments), 'interval')}"
-            f" ({work} work), {format_clock(plan.workout_ms)} of work and rest"
-        )
-    if failed:
-        sys.exit(2)
+@click.argument("workouts", type=WORKOUTS, nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, for scripts.")
+@click.pass_context
+def check(ctx: click.Context, workouts: tuple[Path, ...], as_json: bool) -> None:
+    """Validate WORKOUTS (files, or folders of them) and print a one-line summary of
+    each. Exit code 2 if any is not valid; each mistake is also reported on stderr."""
+    results = [check_workout(path, workout_defaults()) for path in find_workouts(workouts)]
+    for result in results:
+        if result.error is not None:
+            error(str(result.error))
+        elif not as_json:
+            info(
+                f"{result.path}: ok, {count(result.blocks, 'block')}, "
+                f"{count(result.intervals, 'interval')} ({result.work_intervals} work), "
+                f"{format_clock(result.workout_ms)} of work and rest"
+            )
+    code = exit_code(r.exit_code for r in results)
+    if as_json:
+        files = [r.to_json() for r in results]
+        click.echo(json.dumps({"ok": code == 0, "files": files}, indent=2, ensure_ascii=False))
+    ctx.exit(code)

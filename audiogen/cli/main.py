@@ -1,8 +1,9 @@
-"""The `audiogen` command: a thin layer over the library in `audiogen.build`.
+"""The `audiogen` command: a thin layer over the library (`audiogen.pipeline`,
+`audiogen.batch`).
 
-Each command lives in `audiogen.commands`. Every failure the user can fix arrives here
-as an `AudiogenError` and leaves as one message and an exit code; a traceback only
-with --debug.
+Each command lives in its own module here. Every failure the user can fix arrives
+here as an `AudiogenError` and leaves as one message and an exit code; a traceback
+only with --debug.
 """
 
 from __future__ import annotations
@@ -12,9 +13,32 @@ from typing import Any
 
 import click
 
-from audiogen import __version__
-from audiogen.cli import build, cache, check, doctor, schema, serve, timeline, voices
+from audiogen.cli import build, cache, check, doctor, new, schema, serve, timeline, voices
+from audiogen.cli.about import print_version
+from audiogen.cli.echo import add_verbosity_options, error
+from audiogen.cli.settings import load_settings
 from audiogen.errors import AudiogenError
+
+EPILOG = """\b
+Settings: an audiogen.toml in the current folder (else in the user's config folder)
+sets defaults for any option, e.g. bitrate = "128k", out_dir = "tracks".
+Precedence, lowest first: built-in defaults, audiogen.toml, the workout file, the
+command line.
+
+\b
+Exit codes:
+  0    done
+  2    a mistake in a workout, the config file or the command line
+  1    the machine failed (speech engine, encoder, disk)
+  130  interrupted
+
+\b
+Shell completion: add the line for your shell to its startup file.
+  bash (~/.bashrc):  eval "$(_AUDIOGEN_COMPLETE=bash_source audiogen)"
+  zsh (~/.zshrc):    eval "$(_AUDIOGEN_COMPLETE=zsh_source audiogen)"
+  fish:              _AUDIOGEN_COMPLETE=fish_source audiogen \\
+                       > ~/.config/fish/completions/audiogen.fish
+"""
 
 
 class AudiogenGroup(click.Group):
@@ -26,7 +50,7 @@ class AudiogenGroup(click.Group):
         except AudiogenError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.secho(f"audiogen: {exc}", err=True, fg="red")
+            error(str(exc))
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader went away (`audiogen voices | head`): not an error worth a word.
@@ -40,18 +64,30 @@ class AudiogenGroup(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.secho(f"audiogen: internal error: {exc!r}", err=True, fg="red")
+            error(f"internal error: {exc!r}")
             click.echo("  rerun with --debug for the traceback, and please report it.", err=True)
             ctx.exit(1)
 
 
-@click.group(cls=AudiogenGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="audiogen")
+@click.group(
+    cls=AudiogenGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EPILOG,
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=print_version,
+    help="Show the version, with the speech engines', ffmpeg's and Python's, and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback on errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Turn a workout written in YAML into one MP3 to follow while training."""
     ctx.obj = {"debug": debug}
+    load_settings(ctx)
 
 
 for command in (
@@ -63,8 +99,10 @@ for command in (
     doctor.doctor,
     serve.serve,
     schema.schema,
+    new.new,
 ):
     cli.add_command(command)
+add_verbosity_options(cli)
 
 
 def main() -> None:

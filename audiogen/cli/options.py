@@ -17,6 +17,8 @@ from audiogen.workout.loader import Overrides
 
 F = TypeVar("F", bound=Callable[..., Any])
 WORKOUT = click.Path(dir_okay=False, path_type=Path)
+# Workout files or folders of them; a missing one fails on its own, not the batch.
+WORKOUTS = click.Path(path_type=Path)
 
 
 class Duration(click.ParamType):  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from audiogen.cli.options import WORKOUT, overrides_from, workout_options
+from audiogen.cli.settings import workout_defaults
 from audiogen.pipeline import render_timeline
 from audiogen.workout.loader import load_workout
 
@@ -20,7 +21,8 @@ from audiogen.workout.loader import load_workout
 @click.option("--no-cache", is_flag=True, help="Synthesize every phrase anew; skip the cache.")
 def timeline(workout: Path, as_json: bool, no_cache: bool, **options: Any) -> None:
     """Print WORKOUT's cue timeline without writing any audio."""
-    rendered = render_timeline(load_workout(workout, overrides_from(options)), cache=not no_cache)
+    model = load_workout(workout, overrides_from(options), defaults=workout_defaults())
+    rendered = render_timeline(model, cache=not no_cache)
     if as_json:
         click.echo(json.dumps(rendered.timeline.to_json(), indent=2))
     else:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
+from audiogen.cli.echo import info
 from audiogen.cli.options import WORKOUT
 from audiogen.errors import UsageError
 from audiogen.pipeline import say_sample
@@ -26,19 +30,60 @@ from audiogen.workout.profiles import list_profiles, resolve_voice
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where --say writes [default: sample.mp3].",
 )
+@click.option("--json", "as_json", is_flag=True, help="List them as JSON, for scripts.")
 @click.pass_context
 def voices(
-    ctx: click.Context, lang: str | None, text: str | None, voice: str | None, output: Path | None
+    ctx: click.Context,
+    lang: str | None,
+    text: str | None,
+    voice: str | None,
+    output: Path | None,
+    as_json: bool,
 ) -> None:
     """List voice profiles and the speech engine's voices, or hear one with --say."""
     if ctx.invoked_subcommand is not None:
         return
     if text is not None:
+        if as_json:
+            raise UsageError("--json lists voices; it does not go with --say")
         _say_sample(text, voice, output or Path("sample.mp3"))
     elif voice is not None or output is not None:
         raise UsageError("--voice and --output go with --say TEXT")
+    elif as_json:
+        click.echo(json.dumps(_voices_json(lang), indent=2, ensure_ascii=False))
     else:
         _list_voices(lang)
+
+
+def _voices_json(lang: str | None) -> dict[str, Any]:
+    """`voices --json`: the profiles, and each engine with its voices (docs/cli.md)."""
+    profiles = [
+        {
+            "name": p.name,
+            "engine": p.engine,
+            "voice": p.voice,
+            "rate": p.rate,
+            "volume": p.volume,
+            "description": p.description,
+            "clips": str(p.clips) if p.clips else None,
+        }
+        for p in list_profiles()
+    ]
+    engines = []
+    for engine in registered():
+        reason = engine.unavailable()
+        entry: dict[str, Any] = {"name": engine.name, "available": reason is None}
+        if reason is not None:
+            engines.append({**entry, "reason": reason, "version": None, "voices": []})
+            continue
+        found = [v for v in engine.voices() if _speaks(v.languages, lang)]
+        voices = [asdict(v) | {"languages": list(v.languages)} for v in found]
+        engines.append({**entry, "reason": None, "version": engine.version(), "voices": voices})
+    return {"profiles": profiles, "engines": engines}
+
+
+def _speaks(languages: tuple[str, ...], lang: str | None) -> bool:
+    return not lang or any(code.startswith(lang) for code in languages)
 
 
 def _list_voices(lang: str | None) -> None:
@@ -56,7 +101,7 @@ def _list_voices(lang: str | None) -> None:
         click.echo(f"\nEngine {engine.name} voices (use with --voice ID):")
         for voice in engine.voices():
             languages = ", ".join(voice.languages)
-            if lang and not any(code.startswith(lang) for code in voice.languages):
+            if not _speaks(voice.languages, lang):
                 continue
             click.echo(f"  {voice.id:<24} {voice.name} ({languages})")
 
@@ -71,7 +116,7 @@ def _say_sample(text: str, voice: str | None, output: Path) -> None:
     speech = say_sample(text, profile, output)
     seconds = len(speech.clips[text]) / 1000
     source = "recorded clip" if speech.recorded else f"voice {profile.name}"
-    click.echo(f"Wrote {output}: {seconds:.1f} s of {text!r}, {source}.")
+    info(f"Wrote {output}: {seconds:.1f} s of {text!r}, {source}.")
 
 
 @voices.command("record-list")

@@ -38,6 +38,19 @@ def ffmpeg_exe() -> str:
         raise EncoderError("ffmpeg was not found", hint=_INSTALL_HINT) from exc
 
 
+def ffmpeg_version() -> str:
+    """ffmpeg's version (`7.0.2-static`), for bug reports; EncoderError if it will not run."""
+    try:
+        result = subprocess.run(
+            [ffmpeg_exe(), "-version"], capture_output=True, text=True, check=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EncoderError(f"cannot run ffmpeg: {exc}", hint=_INSTALL_HINT) from exc
+    words = result.stdout.split()
+    # The first line reads "ffmpeg version 7.0.2-static https://...".
+    return words[2] if len(words) > 2 and words[1] == "version" else "unknown"
+
+
 @functools.cache
 def configure_pydub() -> None:
     """Point pydub at our ffmpeg. Safe to call many times; call before using pydub."""

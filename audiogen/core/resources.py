@@ -16,3 +16,8 @@ def data_dir(name: str) -> Path:
     """
     with as_file(files(_DATA) / name) as path:
         return Path(path)
+
+
+def data_file(name: str) -> Path:
+    """One shipped file (`workout.schema.json`) as a real path."""
+    return data_dir(".").resolve() / name

@@ -34,10 +34,11 @@ class Field:
     @property
     def position(self) -> Position:
         mark = self.node.start_mark
-        # Values given with --set carry the option as their source (see keypath.py).
+        # Every node names its own source: the file, the config file for a default taken
+        # from it (defaults.py), or the option for a value given with --set (keypath.py).
         if mark.name.startswith("--set"):
             return Position(mark.name, 0, 0)
-        return Position(self.source, mark.line + 1, mark.column + 1)
+        return Position(mark.name, mark.line + 1, mark.column + 1)
 
     def error(self, message: str, hint: str | None = None) -> WorkoutError:
         return WorkoutError(message, position=self.position, key_path=self.path, hint=hint)
@@ -48,8 +49,10 @@ class Field:
 
 
 def compose(text: str, source: str) -> yaml.Node:
+    loader = yaml.SafeLoader(text)
+    loader.name = source  # so that every node's mark names the file it came from
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(source, mark.line + 1, mark.column + 1) if mark else None
@@ -61,6 +64,8 @@ def compose(text: str, source: str) -> yaml.Node:
         ) from None
     except yaml.YAMLError as exc:
         raise WorkoutError(f"this is not valid YAML: {exc}", source=source) from None
+    finally:
+        loader.dispose()
     if node is None:
         raise WorkoutError(
             "the file is empty",

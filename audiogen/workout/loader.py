@@ -7,7 +7,7 @@ position; values are then checked against the schema one level at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +16,7 @@ import yaml
 
 from audiogen.errors import WorkoutError
 from audiogen.workout import schema
+from audiogen.workout.defaults import FileDefault, apply_defaults
 from audiogen.workout.fields import (
     Field,
     boolean,
@@ -68,8 +69,14 @@ class Overrides:
     sets: tuple[tuple[str, str], ...] = ()
 
 
-def load_workout(path: str | Path, overrides: Overrides | None = None) -> Workout:
-    """Read and validate the workout file at `path`."""
+def load_workout(
+    path: str | Path,
+    overrides: Overrides | None = None,
+    *,
+    defaults: Sequence[FileDefault] = (),
+) -> Workout:
+    """Read and validate the workout file at `path`; `defaults` (from the config file)
+    apply where the file says nothing, `overrides` (the command line) over it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -77,7 +84,9 @@ def load_workout(path: str | Path, overrides: Overrides | None = None) -> Workou
         raise WorkoutError("no such file", source=str(path), hint="check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkoutError(f"cannot read the file: {exc}", source=str(path)) from None
-    return parse_workout(text, source=str(path), overrides=overrides, base_dir=path.parent)
+    return parse_workout(
+        text, source=str(path), overrides=overrides, base_dir=path.parent, defaults=defaults
+    )
 
 
 def parse_workout(
@@ -86,12 +95,14 @@ def parse_workout(
     source: str = "<workout>",
     overrides: Overrides | None = None,
     base_dir: Path | None = None,
+    defaults: Sequence[FileDefault] = (),
 ) -> Workout:
     """Validate workout YAML given as text; `source` names it in error messages."""
     overrides = overrides or Overrides()
     node = compose(text, source)
     for key, value in overrides.sets:
         apply_assignment(node, key, value)
+    apply_defaults(node, defaults)
     root = Field(node, "", source)
     workout = _read_workout(root, overrides, base_dir or Path.cwd())
     return workout

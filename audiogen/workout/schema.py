@@ -141,3 +141,15 @@ EXERCISE_KEYS = tuple(EXERCISE)
 CUE_KEYS = tuple(CUES)
 VOICE_KEYS = tuple(VOICE)
 MUSIC_KEYS = tuple(MUSIC)
+
+# Options of `build`, `timeline` and `check` that are also workout settings, with where
+# they sit in a file. Set in audiogen.toml they act as if the file said them wherever
+# it says nothing (see defaults.py); set on the command line they override the file.
+CONFIG_KEY_PATHS = {
+    "work": "work",
+    "rest": "rest",
+    "rounds": "rounds",
+    "voice": "voice",
+    "tips": "cues.tips",
+    "music": "music.file",
+}

@@ -1,0 +1,290 @@
+"""Build many workouts: files and folders in, one outcome per file out, built in turn
+or by worker processes side by side. A failure in one file never stops the others.
+
+Workers are processes, not threads: a speech engine is one per process (pyttsx3 keeps
+a single engine), and mixing is CPU-bound. They start with `spawn`, so no worker
+inherits a half-initialized engine or ffmpeg pipe from its parent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audiogen.errors import AudiogenError, UsageError, WorkoutError
+from audiogen.pipeline import BuildResult, Progress, build_workout, choose_music
+from audiogen.plan.compiler import compile_plan
+from audiogen.plan.timeline import IntervalKind
+from audiogen.workout.defaults import FileDefault
+from audiogen.workout.loader import Overrides, load_workout
+
+WORKOUT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What every build of a batch shares."""
+
+    overrides: Overrides = field(default_factory=Overrides)
+    defaults: tuple[FileDefault, ...] = ()
+    bitrate: str = "96k"
+    audio_format: str | None = None
+    split: bool = False
+    music: Path | None = None  # replaces each workout's own music
+    no_music: bool = False
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class Job:
+    workout: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a finished build reports: small, so a worker process can send it back."""
+
+    output: Path
+    duration_ms: int
+    work_intervals: int
+    spoken: int
+    beeps: int
+    synthesized: int
+    cached: int
+    recorded: int
+    seconds: float
+    sidecars: tuple[Path, ...]
+    split_folder: Path | None
+    dropped: tuple[tuple[str, str, str], ...]  # role, text, reason
+
+    @classmethod
+    def of(cls, result: BuildResult) -> Summary:
+        timeline, rendered = result.timeline, result.rendered
+        spoken = sum(1 for c in timeline.cues if c.kind == "speech")
+        return cls(
+            output=result.output,
+            duration_ms=timeline.duration_ms,
+            work_intervals=len(timeline.work_intervals),
+            spoken=spoken,
+            beeps=len(timeline.cues) - spoken,
+            synthesized=rendered.synthesized,
+            cached=rendered.cached,
+            recorded=rendered.recorded,
+            seconds=result.seconds,
+            sidecars=result.sidecars,
+            split_folder=result.split_folder,
+            dropped=tuple((str(d.role), d.text, d.reason) for d in timeline.dropped),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    summary: Summary | None = None
+    error: str | None = None
+    exit_code: int = 0
+
+
+def find_workouts(paths: Iterable[Path]) -> list[Path]:
+    """Each path as given, a folder as the workout files directly in it (sorted; not
+    its subfolders, where voice profiles live). A missing file is kept: building it
+    fails on its own, and the others still build."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix in WORKOUT_SUFFIXES)
+            if not inside:
+                raise UsageError(f"{path}: no workout files (*.yaml) in this folder")
+            found += inside
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A workout checked without building it: its shape, or what is wrong with it."""
+
+    path: Path
+    title: str = ""
+    blocks: int = 0
+    intervals: int = 0
+    work_intervals: int = 0
+    workout_ms: int = 0
+    error: AudiogenError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.error is None else self.error.exit_code
+
+    def to_json(self) -> dict[str, Any]:
+        """One entry of `audiogen check --json` (docs/cli.md shows the shape)."""
+        if self.error is None:
+            return {
+                "path": str(self.path),
+                "ok": True,
+                "title": self.title,
+                "blocks": self.blocks,
+                "intervals": self.intervals,
+                "work_intervals": self.work_intervals,
+                "duration": self.workout_ms / 1000,
+            }
+        return {"path": str(self.path), "ok": False, "error": _error_json(self.error)}
+
+
+def _error_json(exc: AudiogenError) -> dict[str, Any]:
+    where = exc.position if isinstance(exc, WorkoutError) else None
+    return {
+        "message": str(exc),
+        "exit_code": exc.exit_code,
+        "file": where.path if where else None,
+        "line": where.line if where and where.line else None,
+        "column": where.column if where and where.line else None,
+        "key_path": exc.key_path if isinstance(exc, WorkoutError) and exc.key_path else None,
+        "hint": exc.hint,
+    }
+
+
+def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
+    """Load and plan `path` (no speech, no audio): what `audiogen check` reports."""
+    try:
+        plan = compile_plan(load_workout(path, defaults=defaults))
+    except AudiogenError as exc:
+        return Checked(path, error=exc)
+    return Checked(
+        path,
+        title=plan.title,
+        blocks=len({s.block for s in plan.segments if s.block is not None}),
+        intervals=len(plan.segments),
+        work_intervals=sum(1 for s in plan.segments if s.kind is IntervalKind.WORK),
+        workout_ms=plan.workout_ms,
+    )
+
+
+def plan_jobs(
+    workouts: Sequence[Path],
+    *,
+    out_dir: Path = Path("out"),
+    output: Path | None = None,
+    audio_format: str | None = None,
+) -> list[Job]:
+    """Where each workout's audio goes: `output` for a single one, else out_dir/<stem>."""
+    if output is not None:
+        if len(workouts) != 1:
+            raise UsageError(
+                "-o/--output names one file, but there are several workouts",
+                hint="give one workout, or use --out-dir DIR",
+            )
+        return [Job(workouts[0], output)]
+    jobs = [Job(w, out_dir / f"{w.stem}.{audio_format or 'mp3'}") for w in workouts]
+    _refuse_shared_outputs(jobs)
+    return jobs
+
+
+def _refuse_shared_outputs(jobs: Sequence[Job]) -> None:
+    seen: dict[Path, Path] = {}
+    for job in jobs:
+        if job.output in seen:
+            raise UsageError(
+                f"{seen[job.output]} and {job.workout} would both write {job.output}",
+                hint="rename one of them, or build them separately with -o",
+            )
+        seen[job.output] = job.workout
+
+
+def build_one(job: Job, settings: BuildSettings, progress: Progress | None = None) -> Summary:
+    """Load, check and build one workout; AudiogenError says what went wrong."""
+    model = load_workout(job.workout, settings.overrides, defaults=settings.defaults)
+    bed = choose_music(model.music, settings.music, disabled=settings.no_music)
+    result = build_workout(
+        model,
+        job.output,
+        bitrate=settings.bitrate,
+        audio_format=settings.audio_format,
+        split=settings.split,
+        music=bed if bed is not None else False,
+        cache=settings.cache,
+        progress=progress,
+    )
+    return Summary.of(result)
+
+
+def run_batch(
+    jobs: Sequence[Job],
+    settings: BuildSettings,
+    *,
+    workers: int = 1,
+    on_done: Callable[[Outcome], None] = lambda outcome: None,
+    progress: Progress | None = None,
+    debug: bool = False,
+) -> list[Outcome]:
+    """Build every job, `workers` at a time, calling `on_done` as each finishes; the
+    outcomes come back in the jobs' order. `progress` is only reported in turn (one
+    worker); `debug` lets an unexpected error through, with its traceback."""
+    if workers > 1 and len(jobs) > 1:
+        outcomes = _side_by_side(jobs, settings, workers, on_done)
+    else:
+        outcomes = []
+        for job in jobs:
+            outcomes.append(_attempt(job, settings, progress, debug=debug))
+            on_done(outcomes[-1])
+    order = {job: n for n, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.job])
+
+
+def exit_code(codes: Iterable[int]) -> int:
+    """One exit code for many files: 0 if all were fine; 2 if every failure was a
+    mistake in a file or on the command line; else 1 (the machine failed)."""
+    failed = {code for code in codes if code}
+    return 0 if not failed else 2 if failed == {2} else 1
+
+
+def _attempt(
+    job: Job, settings: BuildSettings, progress: Progress | None = None, *, debug: bool = False
+) -> Outcome:
+    try:
+        return Outcome(job, summary=build_one(job, settings, progress))
+    except AudiogenError as exc:
+        return Outcome(job, error=_located(job, str(exc)), exit_code=exc.exit_code)
+    except Exception as exc:
+        if debug:
+            raise
+        return Outcome(job, error=_located(job, f"internal error: {exc!r}"), exit_code=1)
+
+
+def _located(job: Job, message: str) -> str:
+    """The message, starting with the workout's path unless it already does."""
+    where = str(job.workout)
+    return message if message.startswith(where) else f"{where}: {message}"
+
+
+def _side_by_side(
+    jobs: Sequence[Job], settings: BuildSettings, workers: int, on_done: Callable[[Outcome], None]
+) -> list[Outcome]:
+    context = multiprocessing.get_context("spawn")
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {pool.submit(_attempt, job, settings): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                outcomes.append(_collect(future, futures[future]))
+                on_done(outcomes[-1])
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return outcomes
+
+
+def _collect(future: Future[Outcome], job: Job) -> Outcome:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # A worker died outright (killed, or a crash in a native library).
+        message = "the worker process building it stopped unexpectedly"
+        return Outcome(job, error=_located(job, message), exit_code=1)

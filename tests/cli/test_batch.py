@@ -1,0 +1,124 @@
+"""`audiogen build` over many files and folders: in turn and side by side, a summary
+line per file and one at the end, and a failure in one file never stops the others."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiogen.cli.main import cli
+
+SHORT = "title: {title}\nwork: 4s\nrest: 2s\ncues: {{countdown: 1, tips: 0}}\nexercises: [Squat]\n"
+EXE = Path(sys.executable).parent / "audiogen"
+BAD = "title: Bad\nexercises:\n  - name: Squat\n    wrok: 30s\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Two good workouts around a broken one (sorted: a, b-bad, c)."""
+    workouts = tmp_path / "workouts"
+    workouts.mkdir()
+    (workouts / "a.yaml").write_text(SHORT.format(title="A"))
+    (workouts / "b-bad.yaml").write_text(BAD)
+    (workouts / "c.yml").write_text(SHORT.format(title="C"))
+    (workouts / "notes.txt").write_text("not a workout")
+    return workouts
+
+
+def test_a_folder_in_turn_builds_the_good_files_and_reports_the_bad(
+    folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tracks"
+    result = CliRunner().invoke(cli, ["build", str(folder), "--out-dir", str(out)])
+    assert result.exit_code == 2  # the one failure is a mistake in a file
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["a.mp3", "c.mp3"]
+    wrote = [line for line in result.stdout.splitlines() if line.startswith("Wrote")]
+    assert [line.split()[1] for line in wrote] == [str(out / "a.mp3"), str(out / "c.mp3")]
+    assert f"{folder / 'b-bad.yaml'}:4:5: error at exercises.1.wrok" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("audiogen: built 2 of 3 workouts in ")
+    assert result.stderr.splitlines()[-1].endswith(f"failed: {folder / 'b-bad.yaml'}")
+
+
+def test_every_example_builds_side_by_side_and_a_bad_file_fails_alone(
+    tmp_path: Path,
+) -> None:
+    """The installed command, for real, over the real workouts/ folder plus a broken
+    file, with -j 2 (worker processes). The slowest test here (~25 s on two cores)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD)
+    out = tmp_path / "out"
+    examples = sorted(p.stem for p in Path("workouts").glob("*.yaml"))
+    result = subprocess.run(
+        [str(EXE), "build", "workouts/", str(bad), "-j", "2", "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert sorted(p.stem for p in out.glob("*.mp3")) == examples
+    wrote = [line for line in result.stdout.splitlines() if line.startswith("Wrote")]
+    assert len(wrote) == len(examples)
+    assert f"{bad}:4:5: error at exercises.1.wrok" in result.stderr
+    last = result.stderr.splitlines()[-1]
+    total = len(examples) + 1
+    assert f"built {len(examples)} of {total} workouts" in last and "2 side by side" in last
+
+
+def test_all_good_ends_with_a_summary_on_stdout(folder: Path, tmp_path: Path) -> None:
+    (folder / "b-bad.yaml").unlink()
+    result = CliRunner().invoke(cli, ["build", str(folder), "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("Built 2 workouts in ")
+    assert result.stderr == ""
+
+
+def test_a_missing_file_fails_alone(folder: Path, tmp_path: Path) -> None:
+    args = ["build", str(tmp_path / "nope.yaml"), str(folder / "a.yaml")]
+    result = CliRunner().invoke(cli, [*args, "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "nope.yaml: error: no such file" in result.stderr
+    assert (tmp_path / "o" / "a.mp3").is_file()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["-o", "x.mp3"], "-o/--output names one file"),
+        (["-j", "0"], "Invalid value for '-j' / '--jobs'"),
+    ],
+)
+def test_usage_mistakes_exit_2_before_building(
+    folder: Path, extra: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["build", str(folder), *extra])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_two_workouts_that_would_write_one_file_are_refused(tmp_path: Path) -> None:
+    for sub in ("one", "two"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "legs.yaml").write_text(SHORT.format(title=sub))
+    result = CliRunner().invoke(
+        cli, ["build", str(tmp_path / "one"), str(tmp_path / "two"), "--out-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert f"would both write {tmp_path / 'legs.mp3'}" in result.stderr
+    assert not list(tmp_path.glob("*.mp3"))
+
+
+def test_an_empty_folder_is_a_usage_mistake(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tmp_path)])
+    assert result.exit_code == 2 and "no workout files (*.yaml)" in result.stderr
+
+
+def test_check_takes_folders_too(folder: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 2
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        str(folder / "a.yaml"),
+        str(folder / "c.yml"),
+    ]
