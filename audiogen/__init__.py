@@ -11,7 +11,7 @@ The library API matches the command line:
 Every failure a user can fix is an `AudiogenError` with a message and an exit code.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from audiogen.errors import (
     AudiogenError,

@@ -76,3 +76,14 @@ def test_a_shipped_profile_works_from_another_folder(installed: Path, tmp_path: 
 def test_the_python_api_is_importable(installed: Path, tmp_path: Path) -> None:
     code = "import audiogen; audiogen.load_workout; audiogen.build_workout; print('ok')"
     assert run(installed / "python", "-c", code, cwd=tmp_path).strip() == "ok"
+
+
+def test_new_and_schema_work_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The starters and the JSON Schema are package data: `new` writes a file that
+    passes `check` and names the installed schema, which `schema` prints."""
+    run(installed / "audiogen", "new", "legs", "--format", "amrap", cwd=tmp_path)
+    run(installed / "audiogen", "check", "legs.yaml", cwd=tmp_path)
+    modeline = (tmp_path / "legs.yaml").read_text().splitlines()[0]
+    shipped = Path(modeline.split("$schema=", 1)[1])
+    assert str(installed.parent) in str(shipped)
+    assert run(installed / "audiogen", "schema", cwd=tmp_path) == shipped.read_text()

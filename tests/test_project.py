@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
+
+import audiogen
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,3 +72,13 @@ def test_import_and_help_stay_light() -> None:
     result = run(sys.executable, "-c", code)
     heavy = {"pydub", "pyttsx3", "espeakng_loader"} & set(eval(result.stdout))
     assert not heavy
+
+
+def test_one_version_everywhere() -> None:
+    """pyproject.toml, audiogen.__version__ and the CHANGELOG's latest release agree."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    released = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d\d-\d\d)$", changelog, re.M)
+    assert released and released[0][0] == project["version"] == audiogen.__version__
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{released[0][0]}]")
+    assert project["license"] == "MIT" and "MIT License" in (ROOT / "LICENSE").read_text()
