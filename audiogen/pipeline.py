@@ -29,6 +29,7 @@ from audiogen.plan.scheduler import schedule
 from audiogen.plan.timeline import Timeline
 from audiogen.speech.cache import SpeechCache
 from audiogen.speech.clips import ClipPack
+from audiogen.speech.defaults import workout_voice
 from audiogen.speech.resolver import Speech, speak_phrases
 from audiogen.speech.synth import Synthesizer, make_synthesizer
 from audiogen.workout.model import MusicBed, VoiceProfile, Workout
@@ -79,12 +80,17 @@ def render_timeline(
     `cache`: a `SpeechCache`, True for the user's, or False to synthesize everything.
     """
     plan = compile_plan(workout)
-    synth = synthesizer or make_synthesizer(workout.voice)
-    clips_folder = workout.voice.clips
-    pack = ClipPack.load(clips_folder) if clips_folder is not None else None
+    voice = workout_voice(workout)
+    synth = synthesizer or make_synthesizer(voice)
+    pack = ClipPack.load(voice.clips, workout.language) if voice.clips is not None else None
     report = (lambda done, total: progress("speech", done, total)) if progress else None
     speech = speak_phrases(
-        plan.phrases(), synth, cache=_speech_cache(cache), pack=pack, on_progress=report
+        plan.phrases(),
+        synth,
+        cache=_speech_cache(cache),
+        pack=pack,
+        language=plan.language,
+        on_progress=report,
     )
     lengths = {text: clip_ms(clip) for text, clip in speech.clips.items()}
     timeline = schedule(plan, lengths)

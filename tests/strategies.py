@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from audiogen.workout.model import Block, BlockFormat, CueSettings, Exercise, Sides, Workout
+from audiogen.workout.model import (
+    Block,
+    BlockFormat,
+    CueSettings,
+    Exercise,
+    FirstSide,
+    Prompt,
+    Sides,
+    Workout,
+)
+from audiogen.workout.schema import LANGUAGES
+from tests.rules import KNOWN_PLURALS
 
 WORDS = ["Squat", "Lunge", "Plank", "Row", "Press", "Bridge", "Curl", "Dip", "Hold", "Jump"]
+# Long enough to outlast any slot a tip or an intro may take (rule 11).
+LONG_TEXT = "Keep breathing and hold your position steady. " * 40
 
 
 def speech_ms(text: str) -> int:
@@ -22,10 +35,23 @@ def seconds(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high).map(lambda s: s * 1000)
 
 
-rests = st.one_of(st.just(0), seconds(1, 30))
-names = st.lists(st.sampled_from(WORDS), min_size=1, max_size=2).map(" ".join)
+rests = st.one_of(st.just(0), seconds(1, 30), seconds(25, 100))
+names = st.one_of(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=2).map(" ".join),
+    st.sampled_from(sorted(KNOWN_PLURALS)),
+)
 tips = st.lists(
-    st.sampled_from(["Chest up", "Brace your core", "Slow down", "Breathe out"]), max_size=3
+    st.sampled_from(["Chest up", "Brace your core", "Slow down", "Breathe out", LONG_TEXT]),
+    max_size=3,
+)
+reps = st.none() | st.integers(1, 20) | st.tuples(st.integers(1, 10), st.integers(11, 20))
+prompts = st.lists(
+    st.builds(
+        Prompt,
+        at_ms=st.integers(-60, 60).map(lambda s: s * 1000),
+        say=st.sampled_from(["Sink deeper", "Breathe out slowly", "Relax your shoulders"]),
+    ),
+    max_size=3,
 )
 
 cue_settings = st.builds(
@@ -39,6 +65,9 @@ cue_settings = st.builds(
     ),
     countdown=st.integers(0, 3),
     rounds=st.booleans(),
+    go=st.booleans(),
+    rest=st.booleans(),
+    get_ready=st.sampled_from([0, 5, 10, 10, 15]),
 )
 
 
@@ -51,9 +80,12 @@ def exercises(draw: st.DrawFn, *, sides: bool = True) -> Exercise:
         tips=tuple(draw(tips)),
         modification=draw(st.none() | st.just("Go slower")),
         targets=tuple(draw(st.lists(st.sampled_from(["legs", "core", "back"]), max_size=2))),
-        reps=draw(st.none() | st.integers(1, 20)),
+        reps=draw(reps),
         sides=draw(st.sampled_from([None, Sides.SWITCH, Sides.EACH])) if sides else None,
         side_rest_ms=draw(rests),
+        say=draw(st.none() | st.just("Spoken Name")),
+        prompts=tuple(draw(prompts)),
+        first_side=draw(st.sampled_from(list(FirstSide))),
     )
 
 
@@ -73,6 +105,7 @@ def blocks(draw: st.DrawFn) -> Block:
         cues=draw(cue_settings),
         every_ms=draw(seconds(20, 90)),
         time_ms=draw(seconds(60, 600)) if fmt is BlockFormat.AMRAP else None,
+        say=draw(st.none() | st.just("Spoken Block")),
     )
 
 
@@ -80,4 +113,9 @@ workouts = st.builds(
     Workout,
     title=st.sampled_from(["Test", "Leg Day", "Strength Workout for Runners"]),
     blocks=st.lists(blocks(), min_size=1, max_size=3).map(tuple),
+    equipment=st.lists(st.sampled_from(["dumbbells", "a mat", "a chair"]), max_size=2).map(tuple),
+    language=st.sampled_from(LANGUAGES),
+    intro=st.none() | st.sampled_from(["{title}: {minutes}.", "Grab {equipment}.", LONG_TEXT]),
+    outro=st.none() | st.sampled_from(["Done with {title}.", LONG_TEXT]),
+    pronounce=st.sampled_from([(), (("Squat", "Skwot"),), (("Row", "Roe"), ("Dip", "Dipp"))]),
 )

@@ -130,7 +130,7 @@ def record_list(workout: Path, voice: str | None) -> None:
     """
     model = load_workout(workout, Overrides(voice=voice))
     folder = model.voice.clips
-    pack = ClipPack.load(folder) if folder is not None else None
+    pack = ClipPack.load(folder, model.language) if folder is not None else None
     needed = needed_phrases(compile_plan(model).phrases())
     click.echo(f"Phrases {model.title} speaks, as clip files for a voice's `clips:` folder:")
     recorded = 0

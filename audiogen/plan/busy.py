@@ -29,6 +29,11 @@ class Busy:
         self._starts: list[int] = []
         self._ends: list[int] = []
 
+    def copy(self) -> Busy:
+        twin = Busy()
+        twin._starts, twin._ends = list(self._starts), list(self._ends)
+        return twin
+
     def add_cue(self, cue: Cue) -> None:
         pad = SPEECH_GAP_MS if cue.kind is CueKind.SPEECH else BEEP_GUARD_MS
         self.add(cue.start_ms - pad, cue.end_ms + pad)
@@ -66,8 +71,7 @@ class Busy:
 
     def fit_sequence(self, lo: int, hi: int, lengths: Sequence[int]) -> list[int] | None:
         """Starts for sounds played one after another in [lo, hi), or None if they don't fit."""
-        trial = Busy()
-        trial._starts, trial._ends = list(self._starts), list(self._ends)
+        trial = self.copy()
         starts: list[int] = []
         t = lo
         for length in lengths:

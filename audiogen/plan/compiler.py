@@ -1,60 +1,34 @@
-"""Compile a workout into a plan: the intervals in order and the cues each one asks for.
+"""Compile a workout into a plan: the intervals in order and the cues each one asks for,
+worded in the workout's language.
 
-Pure: no I/O and no audio imports. The plan does not yet know how long each phrase
-takes to say; `scheduler.schedule` fits the cues into time once it does.
+Pure apart from reading the phrasebook: no audio imports. The plan does not yet know
+how long each phrase takes to say; `scheduler.schedule` fits the cues into time once
+it does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+import yaml
+
 from audiogen.errors import WorkoutError
-from audiogen.plan.timeline import IntervalKind, Role, Side
-from audiogen.workout.durations import format_spoken
-from audiogen.workout.model import Block, BlockFormat, CueSettings, Exercise, Sides, Workout
+from audiogen.plan.phrasebook import Phrasebook, PhrasebookError, load_phrasebook
+from audiogen.plan.requests import CueRequest, Requests
+from audiogen.plan.segments import Segment, segments, workout_length_ms
+from audiogen.plan.timeline import Dropped, IntervalKind
+from audiogen.plan.wording import Wording, Words
+from audiogen.workout.model import Workout
 from audiogen.workout.schema import MAX_TRACK_MS
 
-HALFWAY_MIN_MS = 30_000
+__all__ = [
+    "CueRequest", "Plan", "Segment", "compile_plan", "track_minutes", "workout_length_ms",
+]  # fmt: skip
 
-
-@dataclass(frozen=True)
-class Segment:
-    """A work or rest interval, before the lead-in fixes where the workout starts."""
-
-    kind: IntervalKind
-    length_ms: int
-    cues: CueSettings
-    exercise: Exercise | None = None
-    block: str | None = None
-    round: int | None = None
-    rounds: int | None = None
-    side: Side | None = None
-    format: BlockFormat = BlockFormat.INTERVALS
-    # True when this work interval opens a round (or a block): the round call goes here.
-    opens_round: bool = False
-    opens_block: bool = False
-    # An AMRAP interval's circuit, read out before it starts.
-    circuit: tuple[Exercise, ...] = ()
-
-
-@dataclass(frozen=True)
-class CueRequest:
-    """A cue a work interval asks for. `at_ms` is its offset inside the interval, or
-    None for an announcement spoken before the interval starts."""
-
-    role: Role
-    text: str
-    segment: int
-    at_ms: int | None = None
-    spoken: str | None = None
-    # What to say instead when an announcement has to move into the work interval
-    # itself, right after its start beep (shown text, spoken text).
-    fallback: tuple[str, str] | None = None
-
-    @property
-    def phrase(self) -> str:
-        return self.spoken or self.text
+# Rule 11: the lead-in never lasts longer than this, and an outro (which rule 6 keeps
+# short) is never longer than this.
+LEAD_IN_MAX_MS = 30_000
+OUTRO_MAX_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,8 +36,18 @@ class Plan:
     title: str
     segments: tuple[Segment, ...]
     requests: tuple[CueRequest, ...]
-    intro: str
-    outro: str
+    # The intro and outro for each track length (in whole minutes) the lead-in and
+    # outro may bring about: the scheduler picks those that match the track it builds.
+    intros: tuple[tuple[int, Words], ...]
+    outros: tuple[tuple[int, Words], ...]
+    # Said instead when the intro or outro is too long for its slot (rule 11).
+    short_intro: Words
+    short_outro: Words
+    equipment: Words | None = None
+    language: str = "en"
+    # Calls no interval has room for whatever the speech lengths (rule 5's "says what
+    # it left out"): a time-left call in the first half, a prompt past the end.
+    skipped: tuple[Dropped, ...] = ()
 
     @property
     def work_segment_indexes(self) -> list[int]:
@@ -75,28 +59,79 @@ class Plan:
 
     def phrases(self) -> list[str]:
         """Every distinct phrase the track may speak, in first-use order."""
-        texts = [self.intro, *(r.phrase for r in self.requests), self.outro]
+        texts = [words.spoken for _, words in self.intros]
+        texts += [w.spoken for w in (self.short_intro, self.equipment) if w is not None]
+        texts += [r.phrase for r in self.requests]
+        texts += [words.spoken for _, words in self.outros] + [self.short_outro.spoken]
         texts += [r.fallback[1] for r in self.requests if r.fallback]
         return list(dict.fromkeys(texts))
 
 
+def track_minutes(ms: int) -> int:
+    """A track's length as the intro says it: rounded to the nearest minute, at least 1."""
+    return max(1, (ms + 30_000) // 60_000)
+
+
 def compile_plan(workout: Workout) -> Plan:
-    """The intervals and the cue requests of a workout; WorkoutError past 12 hours."""
+    """The intervals and the cue requests of a workout; WorkoutError past 12 hours or
+    for a phrasebook that cannot be used."""
     _check_length(workout)
-    segments = tuple(_segments(workout))
-    requests = tuple(
-        request
-        for index, segment in enumerate(segments)
-        if segment.kind is IntervalKind.WORK
-        for request in _requests(index, segment, segments)
-    )
-    total = sum(s.length_ms for s in segments)
-    return Plan(
+    words = Wording(_phrasebook(workout), workout.pronounce)
+    found = tuple(segments(workout))
+    several = len({s.block for s in found if s.kind is IntervalKind.WORK}) > 1
+    asked = Requests(words, found, several)
+    plan = Plan(
         title=workout.title,
-        segments=segments,
-        requests=requests,
-        intro=f"Welcome to {workout.title}. {format_spoken(total)} in total.",
-        outro="Workout complete. Great work!",
+        segments=found,
+        requests=tuple(asked.all()),
+        intros=(),
+        outros=(),
+        short_intro=words.plain(f"{workout.title}."),
+        short_outro=words.plain(f"{workout.title}."),
+        language=workout.language,
+        skipped=tuple(asked.skipped()),
+    )
+    return _with_intro(plan, workout, words)
+
+
+def _phrasebook(workout: Workout) -> Phrasebook:
+    try:
+        return load_phrasebook(workout.language, workout.phrases)
+    except PhrasebookError as exc:
+        hint = "keep each phrase's {fields} as in the built-in phrasebook (docs/format.md)"
+        where = f"{workout.phrases}: " if workout.phrases else ""
+        raise WorkoutError(
+            f"{where}{exc}", position=workout.phrases_at, key_path="phrases", hint=hint
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise WorkoutError(
+            f"cannot read the phrasebook: {exc}", position=workout.phrases_at, key_path="phrases"
+        ) from None
+
+
+def _with_intro(plan: Plan, workout: Workout, words: Wording) -> Plan:
+    """The intro for every length the finished track may have, and the equipment line."""
+    lowest = plan.workout_ms
+    highest = lowest + LEAD_IN_MAX_MS + OUTRO_MAX_MS
+    candidates = range(track_minutes(lowest), track_minutes(highest) + 1)
+    equipment = words.join([words.plain(item) for item in workout.equipment])
+    title = words.plain(workout.title)
+
+    def filled(template: str | None, key: str, minutes: int) -> Words:
+        length = words.duration(minutes * 60_000)
+        if template is not None:
+            return words.template(template, title=title, minutes=length, equipment=equipment)
+        fields = {"title": title, "minutes": length} if key == "welcome" else {}
+        return words.phrase(key, **fields)
+
+    line = None
+    if workout.equipment and workout.intro is None:
+        line = words.phrase("equipment", equipment=equipment)
+    return replace(
+        plan,
+        intros=tuple((m, filled(workout.intro, "welcome", m)) for m in candidates),
+        outros=tuple((m, filled(workout.outro, "outro", m)) for m in candidates),
+        equipment=line,
     )
 
 
@@ -107,219 +142,3 @@ def _check_length(workout: Workout) -> None:
             source=workout.source,
             hint="split it into several files",
         )
-
-
-def workout_length_ms(workout: Workout) -> int:
-    """Length of the work and rest intervals; stops counting just past the 12-hour limit
-    so an absurd `rounds` costs no time."""
-    total = 0
-    for segment in _segments(workout):
-        total += segment.length_ms
-        if total > MAX_TRACK_MS:
-            break
-    return total
-
-
-# ---- intervals ------------------------------------------------------------------
-
-
-def _segments(workout: Workout) -> Iterator[Segment]:
-    last = len(workout.blocks) - 1
-    for number, block in enumerate(workout.blocks):
-        yield from _without_trailing_rest(_block_segments(block))
-        if number < last and block.rest_after_ms > 0:
-            yield Segment(IntervalKind.REST, block.rest_after_ms, block.cues, block=block.name)
-
-
-def _without_trailing_rest(segments: Iterator[Segment]) -> Iterator[Segment]:
-    """A block's own last rest gives way to `rest_after`. Lazy, so that counting the
-    length of a huge workout can stop early."""
-    held: Segment | None = None
-    for segment in segments:
-        if held is not None:
-            yield held
-        held = segment
-    if held is not None and held.kind is not IntervalKind.REST:
-        yield held
-
-
-def _block_segments(block: Block) -> Iterator[Segment]:
-    if block.format is BlockFormat.INTERVALS:
-        yield from _interval_rounds(block)
-    elif block.format is BlockFormat.AMRAP:
-        yield _amrap(block)
-    else:
-        yield from _cycling(block)
-
-
-def _interval_rounds(block: Block) -> Iterator[Segment]:
-    for round_number in range(1, block.rounds + 1):
-        for position, exercise in enumerate(block.exercises):
-            opens = position == 0
-            yield from _exercise(block, exercise, round_number, opens, round_number == 1 and opens)
-            rest = exercise.rest_ms
-            if position == len(block.exercises) - 1 and round_number < block.rounds:
-                rest = block.round_rest_ms
-            if rest > 0:
-                yield Segment(IntervalKind.REST, rest, block.cues, block=block.name)
-
-
-def _amrap(block: Block) -> Segment:
-    length = block.time_ms or 0
-    whole = Exercise(name=block.name, work_ms=length, rest_ms=0)
-    segment = _work(block, whole, length, 1, True, opens=True)
-    return replace(segment, circuit=block.exercises)
-
-
-def _cycling(block: Block) -> Iterator[Segment]:
-    """Tabata and EMOM: `rounds` work intervals cycling through the exercises."""
-    emom = block.format is BlockFormat.EMOM
-    for round_number in range(1, block.rounds + 1):
-        exercise = block.exercises[(round_number - 1) % len(block.exercises)]
-        length = block.every_ms if emom else exercise.work_ms
-        yield _work(block, exercise, length, round_number, round_number == 1, opens=True)
-        if not emom and exercise.rest_ms > 0:
-            yield Segment(IntervalKind.REST, exercise.rest_ms, block.cues, block=block.name)
-
-
-def _exercise(
-    block: Block, exercise: Exercise, round_number: int, opens: bool, first: bool
-) -> Iterator[Segment]:
-    if exercise.sides is not Sides.EACH:
-        yield _work(block, exercise, exercise.work_ms, round_number, first, opens=opens)
-        return
-    yield _work(block, exercise, exercise.work_ms, round_number, first, opens, Side.RIGHT)
-    if exercise.side_rest_ms > 0:
-        yield Segment(IntervalKind.REST, exercise.side_rest_ms, block.cues, block=block.name)
-    yield _work(block, exercise, exercise.work_ms, round_number, False, False, Side.LEFT)
-
-
-def _work(
-    block: Block,
-    exercise: Exercise,
-    length_ms: int,
-    round_number: int,
-    opens_block: bool,
-    opens: bool,
-    side: Side | None = None,
-) -> Segment:
-    return Segment(
-        IntervalKind.WORK,
-        length_ms,
-        block.cues,
-        exercise=exercise,
-        block=block.name,
-        round=round_number,
-        rounds=block.rounds if block.format is not BlockFormat.AMRAP else 1,
-        side=side,
-        format=block.format,
-        opens_round=opens,
-        opens_block=opens_block,
-    )
-
-
-# ---- cues -----------------------------------------------------------------------
-
-
-def _requests(index: int, segment: Segment, segments: tuple[Segment, ...]) -> Iterator[CueRequest]:
-    for role, text, spoken in _announcements(segment, _block_count(segments) > 1):
-        fallback = None
-        if role is Role.NAME:
-            assert segment.exercise is not None
-            bare = _name(segment.exercise, segment.side)
-            fallback = (bare, _name(segment.exercise, segment.side, spoken=True))
-            lead = "First up" if index == 0 else "Next up"
-            text, spoken = f"{lead}: {bare}", f"{lead}: {fallback[1]}"
-        yield CueRequest(role, text, index, spoken=spoken, fallback=fallback)
-    for role, at_ms, text in _in_work(segment):
-        yield CueRequest(role, text, index, at_ms=at_ms)
-
-
-def _block_count(segments: tuple[Segment, ...]) -> int:
-    return len({s.block for s in segments if s.kind is IntervalKind.WORK})
-
-
-def _announcements(
-    segment: Segment, several_blocks: bool
-) -> Iterator[tuple[Role, str, str | None]]:
-    exercise, cues = segment.exercise, segment.cues
-    assert exercise is not None
-    # An AMRAP's name is its block's name: calling the block too would say it twice.
-    round_call = (
-        None if segment.format is BlockFormat.AMRAP else _round_call(segment, several_blocks)
-    )
-    if round_call:
-        yield Role.ROUND, round_call, None
-    yield Role.NAME, _name(exercise, segment.side), _name(exercise, segment.side, spoken=True)
-    if segment.format is BlockFormat.AMRAP:
-        yield Role.CIRCUIT, _circuit(segment), None
-    if segment.side is Side.LEFT:
-        return
-    if cues.next_up and exercise.targets:
-        yield Role.NEXT, f"Works {_join(exercise.targets)}.", None
-    for tip in exercise.tips[: cues.tips]:
-        yield Role.TIP, tip, None
-    if cues.modification and exercise.modification:
-        yield Role.MODIFICATION, f"Easier option: {exercise.modification}", None
-
-
-def _round_call(segment: Segment, several_blocks: bool) -> str | None:
-    block_name = f"{segment.block}. " if several_blocks and segment.opens_block else ""
-    rounds = segment.rounds or 1
-    if not segment.opens_round or not segment.cues.rounds or rounds < 2:
-        return block_name.rstrip(" ") or None
-    word = "Minute" if segment.format is BlockFormat.EMOM else "Round"
-    return f"{block_name}{word} {segment.round} of {rounds}."
-
-
-def _name(exercise: Exercise, side: Side | None, *, spoken: bool = False) -> str:
-    name = exercise.say if spoken and exercise.say else exercise.name
-    if exercise.reps:
-        name = f"{exercise.reps} {plural(name) if exercise.reps > 1 else name}"
-    return f"{name}, {side} side" if side else name
-
-
-def plural(name: str) -> str:
-    """English plural of an exercise name's last word: "Push-up" -> "Push-ups"."""
-    head, _, last = name.rpartition(" ")
-    lower = last.lower()
-    if lower.endswith(("s", "x", "z", "ch", "sh")):
-        last += "es"
-    elif lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u"):
-        last = last[:-1] + "ies"
-    else:
-        last += "s"
-    return f"{head} {last}" if head else last
-
-
-def _circuit(segment: Segment) -> str:
-    moves = _join(tuple(_name(e, None) for e in segment.circuit))
-    return f"As many rounds as you can in {format_spoken(segment.length_ms)}: {moves}."
-
-
-def _in_work(segment: Segment) -> Iterator[tuple[Role, int, str]]:
-    length, cues = segment.length_ms, segment.cues
-    exercise = segment.exercise
-    assert exercise is not None
-    midpoint = length // 2
-    if exercise.sides is Sides.SWITCH:
-        yield Role.SWITCH, midpoint, "Switch sides"
-    elif cues.halfway and length >= HALFWAY_MIN_MS:
-        yield Role.HALFWAY, midpoint, "Halfway"
-    if segment.format is BlockFormat.AMRAP:
-        skip = midpoint if cues.halfway else None
-        yield from (call for call in _minute_calls(length) if call[1] != skip)
-    for seconds in cues.time_left:
-        at = length - seconds * 1000
-        if at >= midpoint + 2000:
-            yield Role.TIME_LEFT, at, f"{seconds} seconds left"
-
-
-def _minute_calls(length: int) -> Iterator[tuple[Role, int, str]]:
-    for at in range(60_000, length - 30_000, 60_000):
-        left = format_spoken(length - at)
-        yield Role.TIME_LEFT, at, f"{left} left"
-
-
-def _join(words: tuple[str, ...]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -39,14 +39,21 @@ class Role(StrEnum):
     TIME_LEFT = "time-left"
     CIRCUIT = "circuit"
     OUTRO = "outro"
+    # Version 1.1
+    GO = "go"
+    REST = "rest"
+    GET_READY = "get-ready"
+    PROMPT = "prompt"
+    EQUIPMENT = "equipment"
     COUNTDOWN = "countdown"
     START = "start"
     END = "end"
 
 
 BEEP_ROLES = frozenset({Role.COUNTDOWN, Role.START, Role.END})
-# Roles the spec says are never left out, whatever the time available.
-NEVER_DROPPED = frozenset({Role.NAME, Role.SWITCH, Role.ROUND, Role.INTRO, Role.OUTRO})
+# Roles the spec says are never left out, whatever the time available. (An intro or
+# outro too long for its slot is shortened to the title, and listed as dropped.)
+NEVER_DROPPED = frozenset({Role.NAME, Role.SWITCH, Role.ROUND, Role.CIRCUIT})
 
 # Each beep's length in milliseconds. The start beep is longer and higher than a tick,
 # the end beep lower and longer, so a listener tells them apart without looking.
@@ -118,6 +125,9 @@ class Cue:
         }
         if self.text is not None:
             data["text"] = self.text
+        if self.spoken is not None:
+            # The words the voice says, where `say` or `pronounce` changed them.
+            data["say"] = self.spoken
         return data
 
 
@@ -175,7 +185,8 @@ def _interval_row(interval: Interval) -> str:
 def _cue_row(cue: Cue) -> str:
     if cue.kind is CueKind.BEEP:
         return f"   beep {cue.role}"
-    return f"   say {cue.role}: {cue.text}"
+    said = f"  (said: {cue.spoken})" if cue.spoken else ""
+    return f"   say {cue.role}: {cue.text}{said}"
 
 
 def _seconds(ms: int) -> float:

@@ -29,7 +29,7 @@ from audiogen.core.ffmpeg import decode_to_pcm
 from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, load_pydub, pcm_segment
 from audiogen.core.text import slug
 from audiogen.errors import VoiceError
-from audiogen.plan.numbers import speak_numbers
+from audiogen.plan.spoken import speak_numbers
 from audiogen.speech.clip import PAD_MS
 
 if TYPE_CHECKING:
@@ -50,9 +50,11 @@ PEAK_LIMIT_DBFS = -1.0
 _CLAUSE_BREAK = re.compile(r"(?<=[.,:;!?])\s+")
 
 
-def phrase_slugs(phrase: str) -> list[str]:
-    """The file stems that may say `phrase`: as written, and with numbers as words."""
-    return [s for s in dict.fromkeys((slug(phrase), slug(speak_numbers(phrase)))) if s]
+def phrase_slugs(phrase: str, language: str = "en") -> list[str]:
+    """The file stems that may say `phrase`: as written, and with numbers as words in
+    the workout's `language`."""
+    stems = (slug(phrase), slug(speak_numbers(phrase, language)))
+    return [s for s in dict.fromkeys(stems) if s]
 
 
 def clauses(phrase: str) -> list[str]:
@@ -66,10 +68,12 @@ class ClipPack:
 
     folder: Path
     files: dict[str, Path]
+    # The workout's language: numbers in file names are words in it.
+    language: str = "en"
     _decoded: dict[Path, AudioSegment] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, folder: Path) -> ClipPack:
+    def load(cls, folder: Path, language: str = "en") -> ClipPack:
         if not folder.is_dir():
             raise VoiceError(
                 f"the clips folder {folder} does not exist",
@@ -81,10 +85,11 @@ class ClipPack:
             for path in sorted(folder.iterdir()):
                 if path.suffix.lower() == suffix and slug(path.stem):
                     files.setdefault(slug(path.stem), path)
-        return cls(folder, files)
+        return cls(folder, files, language)
 
     def file_for(self, text: str) -> Path | None:
-        return next((self.files[s] for s in phrase_slugs(text) if s in self.files), None)
+        stems = phrase_slugs(text, self.language)
+        return next((self.files[s] for s in stems if s in self.files), None)
 
     def files_for(self, phrase: str) -> list[Path] | None:
         """The recordings that say `phrase`, whole or clause by clause, or None."""

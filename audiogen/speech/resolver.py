@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from audiogen.plan.numbers import speak_numbers
+from audiogen.plan.spoken import speak_numbers
 from audiogen.speech.cache import CachedSynthesizer, SpeechCache
 from audiogen.speech.clips import ClipPack, speech_level
 from audiogen.speech.synth import Synthesizer
@@ -20,10 +20,11 @@ def synthesize_phrases(
     phrases: Iterable[str],
     synth: Synthesizer,
     *,
+    language: str = "en",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, AudioSegment]:
     """Each distinct phrase, synthesized once, in first-seen order."""
-    return speak_phrases(phrases, synth, on_progress=on_progress).clips
+    return speak_phrases(phrases, synth, language=language, on_progress=on_progress).clips
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,15 @@ def speak_phrases(
     *,
     cache: SpeechCache | None = None,
     pack: ClipPack | None = None,
+    language: str = "en",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Speech:
     """Each distinct phrase once, in first-seen order: from the clip pack when it has
     the phrase, else from the cache, else from the engine (which fills the cache).
 
-    The engine is given the phrase with its numbers written as words (`speak_numbers`);
-    the clips stay keyed by the phrase as the timeline shows it.
+    The engine is given the phrase with its numbers written as words in the workout's
+    `language` (`speak_numbers`); the clips stay keyed by the phrase as the timeline
+    shows it.
     """
     distinct = list(dict.fromkeys(phrases))
     source = CachedSynthesizer(synth, cache) if cache is not None else None
@@ -61,7 +64,7 @@ def speak_phrases(
     clips: dict[str, AudioSegment] = {}
     synthesized = cached = 0
     for done, phrase in enumerate(distinct, start=1):
-        utterance = speak_numbers(phrase)
+        utterance = speak_numbers(phrase, language)
         if phrase in recorded:
             clips[phrase] = recorded[phrase]
         elif utterance in spoken:

@@ -36,6 +36,7 @@ def workout_schema() -> Schema:
             "cues": _object(schema.CUES),
             "voice": _object(schema.VOICE),
             "music": _object(schema.MUSIC),
+            "prompt": _prompt(),
         },
     }
 
@@ -82,8 +83,29 @@ def _value(key: Key) -> Schema:
         Kind.CUES: {"$ref": "#/definitions/cues"},
         Kind.EXERCISES: _list({"anyOf": [_TEXT, {"$ref": "#/definitions/exercise"}]}),
         Kind.BLOCKS: _list({"$ref": "#/definitions/block"}),
+        Kind.REPS: {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": r"^\s*\d+\s*-\s*\d+\s*$"},
+            ]
+        },
+        Kind.PROMPTS: {"type": "array", "items": {"$ref": "#/definitions/prompt"}},
+        Kind.WORDS: {"type": "object", "additionalProperties": _TEXT},
     }
     return simple[kind]
+
+
+def _prompt() -> Schema:
+    """{at, say}: `at` is a duration that may be negative (counted from the end)."""
+    out = _object(schema.PROMPT)
+    out["properties"]["at"] = {
+        "description": schema.PROMPT["at"].about,
+        "anyOf": [
+            {"type": "number"},
+            {"type": "string", "pattern": r"^\s*-?" + DURATION_PATTERN[1:]},
+        ],
+    }
+    return out
 
 
 def _number(key: Key) -> Schema:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from audiogen.errors import WorkoutError
-from audiogen.workout import schema
+from audiogen.workout import readers, schema
 from audiogen.workout.defaults import FileDefault, apply_defaults
 from audiogen.workout.fields import (
     Field,
@@ -24,6 +24,7 @@ from audiogen.workout.fields import (
     compose,
     countdown,
     duration,
+    integer,
     level,
     mapping,
     non_empty_list,
@@ -37,6 +38,7 @@ from audiogen.workout.fields import (
     string_list,
     work_duration,
 )
+from audiogen.workout.ignored import ignored_settings
 from audiogen.workout.keypath import apply_assignment
 from audiogen.workout.model import (
     DEFAULT_DUCK_DB,
@@ -45,6 +47,7 @@ from audiogen.workout.model import (
     BlockFormat,
     CueSettings,
     Exercise,
+    FirstSide,
     MusicBed,
     Sides,
     VoiceProfile,
@@ -105,7 +108,7 @@ def parse_workout(
     apply_defaults(node, defaults)
     root = Field(node, "", source)
     workout = _read_workout(root, overrides, base_dir or Path.cwd())
-    return workout
+    return replace(workout, warnings=ignored_settings(root))
 
 
 # ---- the workout, block by block -------------------------------------------------
@@ -125,7 +128,33 @@ def _read_workout(root: Field, overrides: Overrides, base_dir: Path) -> Workout:
         voice=_read_voice(keys.get("voice"), overrides, base_dir),
         music=_read_music(keys["music"], base_dir) if "music" in keys else None,
         source=root.source,
+        language=optional(keys, "language", _language) or "en",
+        voice_chosen="voice" in keys or overrides.voice is not None,
+        phrases=optional(keys, "phrases", lambda f: _phrases_file(f, base_dir)),
+        phrases_at=keys["phrases"].position if "phrases" in keys else None,
+        intro=optional(keys, "intro", readers.template),
+        outro=optional(keys, "outro", readers.template),
+        pronounce=optional(keys, "pronounce", readers.pronounce) or (),
     )
+
+
+def _language(field: Field) -> str:
+    value = str(scalar(field))
+    if value not in schema.LANGUAGES:
+        raise field.error(
+            f"expected one of {', '.join(schema.LANGUAGES)}, got {value!r}",
+            hint="en English, de German, es Spanish, fr French",
+        )
+    return value
+
+
+def _phrases_file(field: Field, base_dir: Path) -> Path:
+    path = base_dir / string(field)
+    if not path.is_file():
+        raise field.error(
+            f"no phrasebook at {path}", hint="the path is relative to the workout file"
+        )
+    return path
 
 
 def _read_music(field: Field, base_dir: Path) -> MusicBed:
@@ -214,6 +243,7 @@ def _read_block_body(
         cues=block_defaults.cues,
         every_ms=optional(keys, "every", work_duration) or 60_000,
         time_ms=_amrap_time(keys, fmt),
+        say=optional(keys, "say", string),
     )
 
 
@@ -272,10 +302,14 @@ def _read_exercise(
         tips=tuple(optional(keys, "tips", string_list) or ()),
         modification=optional(keys, "modification", string),
         targets=tuple(optional(keys, "targets", string_list) or ()),
-        reps=optional(keys, "reps", positive_int),
+        reps=optional(keys, "reps", readers.reps),
         sides=optional(keys, "sides", lambda f: choice(f, Sides)),
         side_rest_ms=or_default(optional(keys, "side_rest", duration), schema.DEFAULT_SIDE_REST_MS),
         say=optional(keys, "say", string),
+        prompts=optional(keys, "prompts", readers.prompts) or (),
+        first_side=or_default(
+            optional(keys, "first_side", lambda f: choice(f, FirstSide)), FirstSide.RIGHT
+        ),
     )
 
 
@@ -289,6 +323,9 @@ def _read_cues(field: Field, inherited: CueSettings) -> CueSettings:
         "time_left": seconds_list,
         "countdown": countdown,
         "rounds": boolean,
+        "go": boolean,
+        "rest": boolean,
+        "get_ready": lambda f: integer(f, 0, 120),
     }
     return replace(inherited, **{key: readers[key](value) for key, value in keys.items()})
 

@@ -25,6 +25,14 @@ class Sides(StrEnum):
     EACH = "each"
 
 
+class FirstSide(StrEnum):
+    RIGHT = "right"
+    LEFT = "left"
+
+
+DEFAULT_GET_READY_S = 10
+
+
 @dataclass(frozen=True)
 class CueSettings:
     """Which cues are spoken. Defaults are what a coach would say in a normal session."""
@@ -36,6 +44,12 @@ class CueSettings:
     time_left: tuple[int, ...] = (10,)
     countdown: int = 3
     rounds: bool = True
+    # Version 1.1: "Go!" after each start beep; "Rest" (with its length, and its time
+    # left in long rests) after each end beep; a get-ready reminder this many seconds
+    # before work that follows a long rest (0 = off).
+    go: bool = False
+    rest: bool = True
+    get_ready: int = DEFAULT_GET_READY_S
 
 
 # Speaking rate in words per minute: espeak's documented range, which every engine maps.
@@ -93,6 +107,19 @@ def check_volume(value: object) -> float:
     return float(value)
 
 
+# A rep count: a whole number, or a range written "8-12" (low, high).
+Reps = int | tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Words spoken at an offset into each of an exercise's work intervals; a negative
+    offset counts back from the interval's end."""
+
+    at_ms: int
+    say: str
+
+
 @dataclass(frozen=True)
 class Exercise:
     name: str
@@ -101,10 +128,12 @@ class Exercise:
     tips: tuple[str, ...] = ()
     modification: str | None = None
     targets: tuple[str, ...] = ()
-    reps: int | None = None
+    reps: Reps | None = None
     sides: Sides | None = None
     side_rest_ms: int = 5000
     say: str | None = None
+    prompts: tuple[Prompt, ...] = ()
+    first_side: FirstSide = FirstSide.RIGHT
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,7 @@ class Block:
     cues: CueSettings = field(default_factory=CueSettings)
     every_ms: int = 60_000
     time_ms: int | None = None
+    say: str | None = None
 
 
 DEFAULT_VOLUME_DB = -18.0
@@ -135,6 +165,20 @@ class MusicBed:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A warning about a setting the workout accepts but does not use, and where it is."""
+
+    message: str
+    position: Position | None = None
+    key_path: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        at = f" at {self.key_path}" if self.key_path else ""
+        return f"{where}warning{at}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Workout:
     title: str
     blocks: tuple[Block, ...]
@@ -144,3 +188,14 @@ class Workout:
     voice: VoiceProfile = field(default_factory=VoiceProfile)
     music: MusicBed | None = None
     source: str = "<workout>"
+    # Version 1.1. `voice_chosen` is False when neither the file nor the command line
+    # names a voice: the speech stage then picks the default voice of `language`.
+    language: str = "en"
+    voice_chosen: bool = False
+    phrases: Path | None = None
+    phrases_at: Position | None = None
+    intro: str | None = None
+    outro: str | None = None
+    # Word as written -> how it is said, longest first (see plan/wording.py).
+    pronounce: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[Notice, ...] = ()

@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from audiogen.workout.model import RATE_RANGE, BlockFormat, Sides
+from audiogen.workout.model import RATE_RANGE, BlockFormat, FirstSide, Sides
 
 DEFAULT_WORK_MS = 40_000
 DEFAULT_REST_MS = 20_000
 DEFAULT_SIDE_REST_MS = 5_000
 MIN_WORK_MS = 1_000
 MAX_TRACK_MS = 12 * 3_600_000
+# The languages with a built-in phrasebook (audiogen/data/phrases/<language>.yaml).
+LANGUAGES = ("en", "de", "es", "fr")
+# Placeholders an `intro` or `outro` template may use.
+TEMPLATE_FIELDS = ("title", "minutes", "equipment")
 
 
 class Kind(StrEnum):
@@ -38,6 +42,10 @@ class Kind(StrEnum):
     CUES = "cues"
     EXERCISES = "exercises"
     BLOCKS = "blocks"
+    # version 1.1
+    REPS = "whole number, 1 or more, or a range like 8-12"
+    PROMPTS = "prompts"
+    WORDS = "mapping of words to how they are said"
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,17 @@ TOP_LEVEL = {
     "music": Key(Kind.MUSIC, "An optional background music bed, ducked under speech."),
     "exercises": Key(Kind.EXERCISES, "The exercises of a one-block workout (or use blocks)."),
     "blocks": Key(Kind.BLOCKS, "The workout's blocks, in order (or use exercises)."),
+    # version 1.1
+    "language": Key(
+        Kind.CHOICE,
+        "The language of every built-in phrase and number, and of the default voice.",
+        choices=LANGUAGES,
+        default="en",
+    ),
+    "phrases": Key(Kind.TEXT, "Your own phrasebook, relative to the workout file."),
+    "intro": Key(Kind.TEXT, "The opening words; {title}, {minutes}, {equipment} filled in."),
+    "outro": Key(Kind.TEXT, "The closing words; {title}, {minutes}, {equipment} filled in."),
+    "pronounce": Key(Kind.WORDS, "Word as written: how it is said, e.g. EMOM: E-mom."),
 }
 BLOCK = {
     "exercises": Key(Kind.EXERCISES, "The block's exercises, in order.", True),
@@ -87,13 +106,14 @@ BLOCK = {
     "every": Key(Kind.WORK_DURATION, "emom: the length of each interval.", default="1m"),
     "time": Key(Kind.WORK_DURATION, "amrap: the length of the one work interval (required)."),
     "cues": Key(Kind.CUES, "Which cues are spoken in this block."),
+    "say": Key(Kind.TEXT, "How to pronounce the block's name in its round call."),
 }
 EXERCISE = {
     "name": Key(Kind.TEXT, "The exercise's name, as spoken and shown.", True),
     "tips": Key(Kind.TEXT_LIST, "Short form tips, spoken in order (see cues.tips)."),
     "modification": Key(Kind.TEXT, "An easier version, spoken when cues.modification is on."),
     "targets": Key(Kind.TEXT_LIST, "The muscles it works."),
-    "reps": Key(Kind.COUNT, "Repetitions, spoken with the name (emom, amrap)."),
+    "reps": Key(Kind.REPS, 'Repetitions, spoken with the name: 10, or a range "8-12".'),
     "work": Key(Kind.WORK_DURATION, _WORK),
     "rest": Key(Kind.DURATION, _REST),
     "sides": Key(
@@ -103,6 +123,13 @@ EXERCISE = {
     ),
     "side_rest": Key(Kind.DURATION, "sides: each: the rest between the sides.", default="5s"),
     "say": Key(Kind.TEXT, "How to pronounce the name, where the engine gets it wrong."),
+    "prompts": Key(Kind.PROMPTS, "Words spoken at a moment of each work interval."),
+    "first_side": Key(
+        Kind.CHOICE,
+        "Which side sides: each and switch start with.",
+        choices=tuple(FirstSide),
+        default="right",
+    ),
 }
 CUES = {
     "tips": Key(Kind.WHOLE, "Form tips spoken per exercise; 0 for none.", default=2),
@@ -118,6 +145,21 @@ CUES = {
         default=3,
     ),
     "rounds": Key(Kind.FLAG, '"Round 2 of 3" when a round begins.', default=True),
+    "go": Key(Kind.FLAG, '"Go!" right after each start beep.', default=False),
+    "rest": Key(
+        Kind.FLAG, '"Rest" after work, with its length and time left in long rests.', default=True
+    ),
+    "get_ready": Key(
+        Kind.WHOLE,
+        "In rests of 25 s or more, a reminder of what comes next this many seconds before it.",
+        low=0,
+        high=120,
+        default=10,
+    ),
+}
+PROMPT = {
+    "at": Key(Kind.TEXT, "When: a duration into the interval; negative counts from its end.", True),
+    "say": Key(Kind.TEXT, "What to say.", True),
 }
 # The keys every voice profile may have; any other key is a setting of its engine.
 VOICE = {
@@ -141,6 +183,7 @@ EXERCISE_KEYS = tuple(EXERCISE)
 CUE_KEYS = tuple(CUES)
 VOICE_KEYS = tuple(VOICE)
 MUSIC_KEYS = tuple(MUSIC)
+PROMPT_KEYS = tuple(PROMPT)
 
 # Options of `build`, `timeline` and `check` that are also workout settings, with where
 # they sit in a file. Set in audiogen.toml they act as if the file said them wherever

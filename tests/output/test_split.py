@@ -33,5 +33,8 @@ def test_split_build_writes_every_interval_and_a_playlist(tmp_path: Path) -> Non
     assert names[0] == "legs-01-get-ready.mp3" and names[1] == "legs-02-round-1-squat.mp3"
     assert sorted([*names, "legs.m3u"]) == sorted(p.name for p in folder.iterdir())
     for name, interval in zip(names, intervals, strict=True):
-        assert probe_mp3(folder / name).duration_ms == interval.length_ms
+        # Measured: when a part's last MP3 frame lacks fewer than ~30 samples, ffmpeg's
+        # LAME header records too little padding and the part decodes up to 29 samples
+        # (under 1 ms) long, e.g. 410130 samples -> 410159. Allow that one millisecond.
+        assert abs(probe_mp3(folder / name).duration_ms - interval.length_ms) <= 1
     assert leftovers(tmp_path) == [] and output.exists()

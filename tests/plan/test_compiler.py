@@ -43,6 +43,7 @@ def test_every_work_interval_gets_a_name_request() -> None:
 def test_phrases_are_distinct_and_start_with_the_intro() -> None:
     plan = plan_of("title: Legs\nrounds: 3\nexercises: [Squat]\n")
     phrases = plan.phrases()
-    assert phrases[0] == plan.intro and "Legs" in plan.intro
+    intro = plan.intros[0][1].spoken
+    assert phrases[0] == intro and "Legs" in intro
     assert len(phrases) == len(set(phrases))
-    assert plan.outro in phrases
+    assert all(outro.spoken in phrases for _, outro in plan.outros)

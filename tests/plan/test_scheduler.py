@@ -66,6 +66,42 @@ def test_rule6_lead_in_just_long_enough_and_an_outro(workout: Workout) -> None:
     rules.rule6_lead_in_just_long_enough_and_an_outro(workout, build(workout))
 
 
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_rule7_names_are_never_pluralised_twice(workout: Workout) -> None:
+    rules.rule7_names_are_never_pluralised_twice(workout, build(workout))
+
+
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_rule8_the_second_side_is_named_before_its_start_beep(workout: Workout) -> None:
+    rules.rule8_the_second_side_is_named_before_its_start_beep(workout, build(workout))
+
+
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_rule9_prompts_at_their_moment_or_dropped(workout: Workout) -> None:
+    rules.rule9_prompts_at_their_moment_or_dropped(workout, build(workout))
+
+
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_rule10_rests_are_never_silent_for_long(workout: Workout) -> None:
+    rules.rule10_rests_are_never_silent_for_long(workout, build(workout))
+
+
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_rule11_long_texts_never_stretch_the_clock(workout: Workout) -> None:
+    rules.rule11_long_texts_never_stretch_the_clock(workout, build(workout))
+
+
+@settings(max_examples=100, deadline=None)
+@given(workouts)
+def test_every_cue_is_spoken_or_dropped(workout: Workout) -> None:
+    rules.every_cue_is_spoken_or_dropped(workout, build(workout))
+
+
 # ---- examples worked by hand from the spec -----------------------------------------
 
 QUICK = """\
@@ -101,11 +137,12 @@ def test_a_hand_worked_timeline() -> None:
     ]  # fmt: skip
     said = [(c.role.value, c.text) for c in timeline.cues if c.kind is CueKind.SPEECH]
     assert said == [
-        ("intro", "Welcome to Quick. 1 minute 40 seconds in total."),
+        ("intro", "Welcome to Quick. 2 minutes in total."),
         ("name", "First up: Squat"),
         ("tip", "Chest up"),
         ("halfway", "Halfway"),
         ("time-left", "10 seconds left"),
+        ("rest", "Rest"),
         ("name", "Next up: Lunge"),
         ("halfway", "Halfway"),
         ("time-left", "10 seconds left"),
@@ -147,8 +184,10 @@ def test_switch_sides_has_a_beep_at_the_exact_midpoint_then_the_call() -> None:
 def test_a_name_too_long_for_a_short_interval_takes_the_closing_ticks_room() -> None:
     text = "title: T\nwork: 5s\nrest: 0\nexercises: [Hip Thrust, Single-Leg Romanian Deadlift]\n"
     timeline = build(parse_workout(text))
-    assert [d.role for d in timeline.dropped] == [Role.COUNTDOWN]
-    assert timeline.dropped[0].text == "countdown ticks during Single-Leg Romanian Deadlift"
+    # A 5 s interval has no room for "10 seconds left" after its midpoint: listed too.
+    roles = [Role.TIME_LEFT, Role.TIME_LEFT, Role.COUNTDOWN]
+    assert [d.role for d in timeline.dropped] == roles
+    assert timeline.dropped[2].text == "countdown ticks during Single-Leg Romanian Deadlift"
     second = timeline.work_intervals[1]
     ticks = [
         c
@@ -192,7 +231,8 @@ def test_tips_with_no_room_in_the_rest_continue_in_the_first_half_of_the_work() 
     ]
     assert [c.role for c in in_work] == [Role.TIP, Role.TIP, Role.MODIFICATION]
     assert all(c.end_ms <= second.start_ms + second.length_ms // 2 for c in in_work)
-    assert not timeline.dropped
+    # A 6 s rest is too short for "Rest" beside the next name (rule 10 allows that).
+    assert [(d.role, d.text) for d in timeline.dropped] == [(Role.REST, "Rest")]
 
 
 def test_what_fits_nowhere_is_dropped_lowest_priority_first_with_a_reason() -> None:

@@ -216,8 +216,9 @@ def test_rebuild_after_changing_an_interval_synthesizes_nothing() -> None:
     changed = parse_workout(LONG.replace("  - Plank", "  - {name: Plank, work: 45s}"))
     counting = Counting()
     second = render_timeline(changed, synthesizer=counting)
-    assert counting.asked == []
-    assert (second.synthesized, second.cached) == (0, first.synthesized)
+    # Only the intro's stated length ("7 minutes in total") may be new.
+    assert all(text.endswith("minutes in total.") for text in counting.asked)
+    assert second.synthesized == len(counting.asked) <= 1
 
 
 def test_no_cache_neither_reads_nor_writes(speech_cache_dir: Path) -> None:
