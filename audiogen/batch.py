@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from audiogen.errors import AudiogenError, UsageError, WorkoutError
-from audiogen.pipeline import BuildResult, Progress, build_workout, choose_music
-from audiogen.plan.compiler import compile_plan
+from audiogen.pipeline import BuildResult, Progress, build_workout, choose_music, render_timeline
+from audiogen.plan.compiler import compile_plan, track_minutes
 from audiogen.plan.timeline import IntervalKind
 from audiogen.workout.defaults import FileDefault
 from audiogen.workout.loader import Overrides, load_workout
+from audiogen.workout.model import Notice
 
 WORKOUT_SUFFIXES = (".yaml", ".yml")
 
@@ -117,6 +118,10 @@ class Checked:
     intervals: int = 0
     work_intervals: int = 0
     workout_ms: int = 0
+    # The length of the track a build makes (lead-in and outro included): the length
+    # the intro announces, rounded to the minute.
+    track_ms: int = 0
+    warnings: tuple[Notice, ...] = ()
     error: AudiogenError | None = None
 
     @property
@@ -134,6 +139,9 @@ class Checked:
                 "intervals": self.intervals,
                 "work_intervals": self.work_intervals,
                 "duration": self.workout_ms / 1000,
+                "track": self.track_ms / 1000,
+                "minutes": track_minutes(self.track_ms),
+                "warnings": [str(w) for w in self.warnings],
             }
         return {"path": str(self.path), "ok": False, "error": _error_json(self.error)}
 
@@ -152,9 +160,13 @@ def _error_json(exc: AudiogenError) -> dict[str, Any]:
 
 
 def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
-    """Load and plan `path` (no speech, no audio): what `audiogen check` reports."""
+    """Load and plan `path` (no audio): what `audiogen check` reports. The speech is
+    synthesized (or read from the speech cache) to know how long the opening and
+    closing take, so the track's length is the one a build makes and its intro says."""
     try:
-        plan = compile_plan(load_workout(path, defaults=defaults))
+        workout = load_workout(path, defaults=defaults)
+        plan = compile_plan(workout)
+        track_ms = render_timeline(workout).timeline.duration_ms
     except AudiogenError as exc:
         return Checked(path, error=exc)
     return Checked(
@@ -164,6 +176,8 @@ def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
         intervals=len(plan.segments),
         work_intervals=sum(1 for s in plan.segments if s.kind is IntervalKind.WORK),
         workout_ms=plan.workout_ms,
+        track_ms=track_ms,
+        warnings=workout.warnings,
     )
 
 

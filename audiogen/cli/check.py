@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from audiogen.batch import check_workout, exit_code, find_workouts
-from audiogen.cli.echo import error, info
+from audiogen.cli.echo import error, info, warning
 from audiogen.cli.options import WORKOUTS, count
 from audiogen.cli.settings import workout_defaults
+from audiogen.plan.compiler import track_minutes
 from audiogen.workout.durations import format_clock
 
 
@@ -26,10 +27,14 @@ def check(ctx: click.Context, workouts: tuple[Path, ...], as_json: bool) -> None
         if result.error is not None:
             error(str(result.error))
         elif not as_json:
+            for notice in result.warnings:
+                warning(str(notice))
+            minutes = count(track_minutes(result.track_ms), "minute")
             info(
                 f"{result.path}: ok, {count(result.blocks, 'block')}, "
                 f"{count(result.intervals, 'interval')} ({result.work_intervals} work), "
-                f"{format_clock(result.workout_ms)} of work and rest"
+                f"{format_clock(result.workout_ms)} of work and rest, "
+                f"track {format_clock(result.track_ms)} (about {minutes})"
             )
     code = exit_code(r.exit_code for r in results)
     if as_json:

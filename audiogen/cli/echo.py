@@ -40,6 +40,12 @@ def detail(message: str) -> None:
         click.echo(message)
 
 
+def warning(message: str) -> None:
+    """A setting that does nothing, say; on stderr, silent with --quiet."""
+    if verbosity() >= NORMAL:
+        click.secho(f"audiogen: {message}", err=True, fg="yellow")
+
+
 def error(message: str) -> None:
     """A failure, on stderr, at every verbosity."""
     click.secho(f"audiogen: {message}", err=True, fg="red")

@@ -11,9 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
+from audiogen.cli.echo import warning
 from audiogen.workout.durations import parse_duration
 from audiogen.workout.keypath import parse_assignment
 from audiogen.workout.loader import Overrides
+from audiogen.workout.model import Workout
 
 F = TypeVar("F", bound=Callable[..., Any])
 WORKOUT = click.Path(dir_okay=False, path_type=Path)
@@ -78,3 +80,9 @@ def overrides_from(options: dict[str, Any]) -> Overrides:
 
 def count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def warn(workout: Workout) -> None:
+    """Print the workout's warnings (settings its formats ignore) to stderr."""
+    for notice in workout.warnings:
+        warning(str(notice))

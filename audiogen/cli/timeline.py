@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from audiogen.cli.options import WORKOUT, overrides_from, workout_options
+from audiogen.cli.options import WORKOUT, overrides_from, warn, workout_options
 from audiogen.cli.settings import workout_defaults
 from audiogen.pipeline import render_timeline
 from audiogen.workout.loader import load_workout
@@ -22,6 +22,7 @@ from audiogen.workout.loader import load_workout
 def timeline(workout: Path, as_json: bool, no_cache: bool, **options: Any) -> None:
     """Print WORKOUT's cue timeline without writing any audio."""
     model = load_workout(workout, overrides_from(options), defaults=workout_defaults())
+    warn(model)
     rendered = render_timeline(model, cache=not no_cache)
     if as_json:
         click.echo(json.dumps(rendered.timeline.to_json(), indent=2))

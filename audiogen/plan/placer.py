@@ -64,7 +64,10 @@ class Placer:
         if late is None:
             late = self._announce(announcements, before)
         self._fallback([r for r in late if not droppable(r)], work)
-        timed = sorted((r for r in requests if r.at_ms is not None), key=priority)
+        # The most important first; among equals (two prompts), the earlier moment first.
+        timed = sorted(
+            (r for r in requests if r.at_ms is not None), key=lambda r: (priority(r), r.at_ms)
+        )
         for request in timed:
             self._timed(request, work)
         where = f"a {seconds(before.length_ms)} s rest" if before.kind is IntervalKind.REST else ""
@@ -206,6 +209,8 @@ class Placer:
             start = None
         if start is None and request.role in NEVER_DROPPED:
             start = self.busy.earliest(work.start_ms, work.end_ms, length)
+            if start is None:  # like a name with no room: take the closing ticks' room
+                self.stuck.append(work)
         if start is None:
             self._drop(request, f"no room near its moment in the {seconds(work.length_ms)} s work")
             return

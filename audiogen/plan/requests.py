@@ -21,7 +21,6 @@ SIDE_CALL_MIN_MS = 5_000
 REST_LENGTH_MIN_MS = 30_000  # "Rest, 60 seconds" from here
 REST_LEFT_MIN_MS = 45_000  # the rest's time left every 30 s from here
 REST_LEFT_EVERY_MS = 30_000
-REST_LEFT_FIRST_MS = 5_000  # no time-left call this close to the rest call
 GET_READY_MIN_MS = 25_000
 TIME_LEFT_AFTER_HALF_MS = 2_000  # a time-left call comes this far past the midpoint
 
@@ -214,7 +213,9 @@ class Requests:
             said = self.words.phrase(key, duration=self.words.duration(length))
             yield request(Role.REST, said, index, at_ms=0)
         if cues.rest and length >= REST_LEFT_MIN_MS:
-            for left in range(REST_LEFT_EVERY_MS, length - REST_LEFT_FIRST_MS, REST_LEFT_EVERY_MS):
+            # Every 30 s counted from the end, even just after the rest call: a call
+            # skipped there would leave more than 30 s of silence (rule 10).
+            for left in range(REST_LEFT_EVERY_MS, length, REST_LEFT_EVERY_MS):
                 said = self.words.phrase("rest_left", duration=self.words.duration(left))
                 yield request(Role.REST, said, index, at_ms=length - left, rank_as=Role.TIME_LEFT)
         following = self.segments[index + 1] if index + 1 < len(self.segments) else None

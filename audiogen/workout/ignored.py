@@ -30,7 +30,7 @@ _BLOCK: dict[BlockFormat, tuple[tuple[str, ...], str]] = {
 # Exercise keys each format ignores.
 _EXERCISE: dict[BlockFormat, tuple[tuple[str, ...], str]] = {
     BlockFormat.INTERVALS: ((), ""),
-    BlockFormat.TABATA: (("side_rest",), "a tabata exercise has no side rest"),
+    BlockFormat.TABATA: (("side_rest",), "a tabata exercise is one interval, with no side rest"),
     BlockFormat.EMOM: (
         ("work", "rest", "side_rest"),
         "an emom block's intervals each last `every`, with no rests",
@@ -56,7 +56,7 @@ def ignored_settings(root: Field) -> tuple[Notice, ...]:
 def _in_block(keys: dict[str, Field]) -> Iterator[Notice]:
     fmt = BlockFormat(str(scalar(keys["format"]))) if "format" in keys else BlockFormat.INTERVALS
     names, why = _BLOCK[fmt]
-    yield from (_notice(keys[k], k, fmt, why) for k in names if k in keys)
+    yield from (_notice(keys[k], k, why) for k in names if k in keys)
     for item in sequence(keys["exercises"], what="exercises"):
         yield from _in_exercise(item, fmt)
 
@@ -66,19 +66,20 @@ def _in_exercise(field: Field, fmt: BlockFormat) -> Iterator[Notice]:
         return
     keys = mapping(field, schema.EXERCISE_KEYS, what="an exercise")
     names, why = _EXERCISE[fmt]
-    yield from (_notice(keys[k], k, fmt, why) for k in names if k in keys)
+    yield from (_notice(keys[k], k, why) for k in names if k in keys)
     sides = str(scalar(keys["sides"])) if "sides" in keys else None
     if fmt is not BlockFormat.AMRAP:
         if fmt is not BlockFormat.INTERVALS and sides == "each":
-            yield _notice(keys["sides"], "sides", fmt, "use `sides: switch` here")
+            why = f"a {fmt} exercise is one interval; use `sides: switch`"
+            yield _unused(keys["sides"], f"'sides: each' is ignored here: {why}")
         if "side_rest" in keys and sides != "each" and fmt is BlockFormat.INTERVALS:
             yield _unused(keys["side_rest"], "side_rest is only used with `sides: each`")
         if "first_side" in keys and sides is None:
             yield _unused(keys["first_side"], "first_side is only used with `sides:`")
 
 
-def _notice(field: Field, key: str, fmt: BlockFormat, why: str) -> Notice:
-    return _unused(field, f"{key!r} is ignored in a {fmt} block: {why}")
+def _notice(field: Field, key: str, why: str) -> Notice:
+    return _unused(field, f"{key!r} is ignored here: {why}")
 
 
 def _unused(field: Field, message: str) -> Notice:

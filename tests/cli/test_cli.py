@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,29 @@ def test_check_summarises_each_file(runner: CliRunner, short: Path) -> None:
     result = runner.invoke(cli, ["check", str(short), "workouts/strength-for-runners.yaml"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"{short}: ok, 1 block, 3 intervals (2 work), 0:13 of work and rest"
+    head = f"{short}: ok, 1 block, 3 intervals (2 work), 0:13 of work and rest, track "
+    assert lines[0].startswith(head) and lines[0].endswith("(about 1 minute)")
     assert lines[1].startswith("workouts/strength-for-runners.yaml: ok, 4 blocks")
+
+
+def test_check_and_the_intro_agree_on_the_track_length(runner: CliRunner) -> None:
+    path = "workouts/strength-for-runners.yaml"
+    summary = runner.invoke(cli, ["check", path]).output
+    minutes = re.search(r"track (\d+):(\d\d)\S* \(about (\d+) minutes\)", summary)
+    assert minutes, summary
+    timeline = json.loads(runner.invoke(cli, ["timeline", path, "--json"]).output)
+    (intro,) = [c["text"] for c in timeline["cues"] if c["role"] == "intro"]
+    assert f"{minutes[3]} minutes in total" in intro
+    assert round(timeline["duration"] / 60) == int(minutes[3])
+    assert f"{minutes[1]}:{minutes[2]}" in summary
+
+
+def test_check_warns_about_settings_a_format_ignores(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "emom.yaml"
+    path.write_text("title: T\nblocks:\n  - format: emom\n    work: 30s\n    exercises: [A]\n")
+    result = runner.invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0
+    assert f"{path}:4:11: warning at blocks.1.work: 'work' is ignored here" in result.output
 
 
 def test_check_bad_file_exits_2_with_a_positioned_message(
