@@ -5,7 +5,10 @@ Inside the program every time is an integer number of milliseconds.
 
 from __future__ import annotations
 
+import math
 import re
+
+from audiogen.workout.schema import MAX_TRACK_MS
 
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
 _UNITS = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
@@ -26,22 +29,30 @@ DB_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*([dD][bB])?\s*$"
 def parse_duration(value: object) -> int:
     """Return milliseconds for `40`, `40s`, `2m`, `1m30s`, `1:30`, `2.5s`, `1h`.
 
-    Raises ValueError with a short reason when the value is not a duration.
+    Raises ValueError with a short reason when the value is not a duration, or is
+    longer than the longest track (anything longer could only be a mistake).
     """
+    ms = _parse_duration(value)
+    if ms > MAX_TRACK_MS:
+        raise ValueError(f"{value!r} is longer than {MAX_TRACK_MS // 3_600_000} hours")
+    return ms
+
+
+def _parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a duration, got a boolean")
     if isinstance(value, int | float):
-        return _non_negative(round(float(value) * 1000))
+        return _non_negative(_finite_ms(float(value)))
     if not isinstance(value, str):
         raise ValueError(f"expected a duration, got {type(value).__name__}")
     text = value.strip().lower().replace(" ", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return _non_negative(round(float(text) * 1000))
+        return _non_negative(_finite_ms(float(text)))
     clock = _CLOCK.fullmatch(text)
     if clock:
         hours, minutes, seconds = clock.groups()
         total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-        return round(total * 1000)
+        return _finite_ms(total)
     return _parse_units(text, value)
 
 
@@ -54,7 +65,14 @@ def _parse_units(text: str, original: str) -> int:
         pos = match.end()
     if pos != len(text) or not text:
         raise ValueError(f"{original!r} is not a duration")
-    return round(total)
+    return _finite_ms(total / 1000)
+
+
+def _finite_ms(seconds: float) -> int:
+    # A long string of digits reads as infinity; rounding that would raise OverflowError.
+    if not math.isfinite(seconds):
+        raise ValueError("that is not a finite length of time")
+    return round(seconds * 1000)
 
 
 def _non_negative(ms: int) -> int:
@@ -98,8 +116,11 @@ def _plural(n: int, unit: str) -> str:
 def parse_db(value: str | float) -> float:
     """'-18dB', '-18 dB', '-18' or -18 -> -18.0. Raises ValueError otherwise."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    match = _DB.match(str(value))
-    if not match:
+        level = float(value)
+    elif match := _DB.match(str(value)):
+        level = float(match[1])
+    else:
         raise ValueError(f"{value!r} is not a level in dB (write it like -18dB)")
-    return float(match[1])
+    if not math.isfinite(level):
+        raise ValueError(f"{value!r} is not a finite level")
+    return level

@@ -6,7 +6,10 @@ so that every check can report file:line:column, the path, and what was expected
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +19,12 @@ import yaml
 
 from audiogen.errors import Position, WorkoutError
 from audiogen.workout.durations import parse_db, parse_duration
+from audiogen.workout.source import (
+    MAX_NUMBER_CHARS,
+    MAX_TEXT_CHARS,
+    compose_document,
+    yaml_error,
+)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -49,23 +58,11 @@ class Field:
 
 
 def compose(text: str, source: str) -> yaml.Node:
-    loader = yaml.SafeLoader(text)
-    loader.name = source  # so that every node's mark names the file it came from
+    # Every node's mark names the file it came from (compose_document sets the name).
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = Position(source, mark.line + 1, mark.column + 1) if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise WorkoutError(
-            f"this is not valid YAML: {problem}",
-            position=position,
-            hint="check indentation, and quote text that contains ': ' or starts with a symbol",
-        ) from None
+        node = compose_document(text, source)
     except yaml.YAMLError as exc:
-        raise WorkoutError(f"this is not valid YAML: {exc}", source=source) from None
-    finally:
-        loader.dispose()
+        raise yaml_error(exc, text, source) from None
     if node is None:
         raise WorkoutError(
             "the file is empty",
@@ -101,15 +98,31 @@ def suggest(key: str, allowed: tuple[str, ...], *, label: str = "known keys") ->
 
 
 def scalar(field: Field) -> Any:
-    if not isinstance(field.node, yaml.ScalarNode):
-        raise field.error(f"expected a single value, got {_describe(field.node)}")
+    """The plain value of a scalar node: text, a number, a boolean, a date or null.
+
+    Other YAML types (`!!binary`, `!!set`, ...) are refused, as are numbers too long to
+    be a setting and non-finite ones (`.inf`, `.nan`), before anything computes with them.
+    """
+    node = field.node
+    if not isinstance(node, yaml.ScalarNode):
+        raise field.error(f"expected a single value, got {_describe(node)}")
+    if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+        raise field.error(f"this number is too long ({len(node.value)} characters)")
     try:
-        return yaml.SafeLoader("").construct_object(field.node)
-    except yaml.constructor.ConstructorError as exc:
-        raise field.error(
-            f"this YAML value is not allowed: {exc.problem}",
-            hint="workout files use plain YAML values; remove the !! tag",
-        ) from None
+        value = yaml.SafeLoader("").construct_object(node)
+    except (yaml.constructor.ConstructorError, ValueError) as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise field.error(f"this YAML value is not allowed: {problem}", hint=_TAG_HINT) from None
+    if not isinstance(value, _PLAIN):
+        raise field.error(f"this YAML value is not allowed: {node.tag}", hint=_TAG_HINT)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise field.error(f"expected a finite number, got {node.value!r}")
+    return value
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_PLAIN = (str, int, float, bool, type(None), datetime.date)
+_TAG_HINT = "workout files use plain YAML values; remove the !! tag"
 
 
 def optional(keys: dict[str, Field], key: str, read: Callable[[Field], T]) -> T | None:
@@ -122,11 +135,20 @@ def or_default(value: T | None, default: T) -> T:
 
 def string(field: Field) -> str:
     value = scalar(field)
-    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+    if isinstance(value, bool) or value is None:
         raise field.error(f"expected text, got {_describe(field.node)}")
-    text = str(value).strip()
+    # The text as written: `1.50` stays `1.50`, not the float's `1.5`.
+    text = str(field.node.value).strip()
     if not text:
         raise field.error("expected text, got an empty value")
+    if len(text) > MAX_TEXT_CHARS:
+        raise field.error(f"this text is {len(text)} characters long; at most {MAX_TEXT_CHARS}")
+    control = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n"), None)
+    if control is not None:
+        raise field.error(
+            f"the text contains the control character U+{ord(control):04X}",
+            hint="remove escapes such as \\e, \\a or \\0 from the text",
+        )
     return text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import yaml
 
 from audiogen.errors import UsageError
+from audiogen.workout.source import compose_document, yaml_error
 
 SET_MARK = "--set"
 
@@ -18,33 +19,52 @@ def parse_assignment(text: str) -> tuple[str, str]:
     """`blocks.2.rounds=3` -> (`blocks.2.rounds`, `3`)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise UsageError(f"--set {text!r} is not KEY=VALUE", hint="for example --set cues.tips=0")
+        raise UsageError(
+            f"{SET_MARK} {_shown(text)}: error: expected KEY=VALUE",
+            hint="for example --set cues.tips=0",
+        )
     return key.strip(), value.strip()
 
 
 def apply_assignment(root: yaml.Node, key: str, value: str) -> None:
     """Replace (or add) the node at `key` with `value` parsed as YAML."""
     parts = key.split(".")
-    parent = root
-    for depth, part in enumerate(parts[:-1]):
-        path = ".".join(parts[: depth + 1])
-        parent = _child(parent, part, path, create=not parts[depth + 1].isdigit())
-    _assign(parent, parts[-1], _value_node(key, value), key)
-
-
-def _value_node(key: str, value: str) -> yaml.Node:
-    loader = yaml.SafeLoader(value)
-    # Positions in errors about this value then name the option, not the file.
-    loader.name = f"{SET_MARK} {key}={value}"
+    # Positions in errors about this value, and about any mapping made to hold it, then
+    # name the option, not the file.
+    mark = yaml.Mark(f"{SET_MARK} {_shown(key)}={_shown(value)}", 0, 0, 0, None, 0)
     try:
-        node = loader.get_single_node()
+        parent = root
+        for depth, part in enumerate(parts[:-1]):
+            path = ".".join(parts[: depth + 1])
+            parent = _child(parent, part, path, create=not parts[depth + 1].isdigit(), mark=mark)
+        _assign(parent, parts[-1], _value_node(key, value, mark.name), key)
+    except _PathError as exc:
+        raise UsageError(f"{mark.name}: error at {exc.path}: {exc}", hint=exc.hint) from None
+
+
+class _PathError(Exception):
+    """The key path does not fit the workout; `apply_assignment` names the option."""
+
+    def __init__(self, path: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.hint = hint
+
+
+def _value_node(key: str, value: str, name: str) -> yaml.Node:
+    try:
+        node = compose_document(value, name)
     except yaml.YAMLError as exc:
-        raise UsageError(f"--set {key}: {value!r} is not a YAML value ({exc})") from None
-    finally:
-        loader.dispose()
+        raise yaml_error(exc, value, name) from None
     if node is None:
-        raise UsageError(f"--set {key}: give a value after '='", hint=f"--set {key}=VALUE")
+        raise _PathError(key, "give a value after '='", hint=f"--set {key}=VALUE")
     return node
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """`text` as an error message may show it: control characters escaped, cut short."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return shown + ("..." if len(text) > limit else "")
 
 
 def _name_mapping(node: yaml.ScalarNode) -> yaml.MappingNode:
@@ -53,7 +73,7 @@ def _name_mapping(node: yaml.ScalarNode) -> yaml.MappingNode:
     return yaml.MappingNode("tag:yaml.org,2002:map", pairs, node.start_mark, node.end_mark)
 
 
-def _child(node: yaml.Node, part: str, path: str, *, create: bool) -> yaml.Node:
+def _child(node: yaml.Node, part: str, path: str, *, create: bool, mark: yaml.Mark) -> yaml.Node:
     if isinstance(node, yaml.SequenceNode):
         index = _index(node, part, path)
         item: yaml.Node = node.value[index]
@@ -61,15 +81,15 @@ def _child(node: yaml.Node, part: str, path: str, *, create: bool) -> yaml.Node:
             item = node.value[index] = _name_mapping(item)
         return item
     if not isinstance(node, yaml.MappingNode):
-        raise UsageError(f"--set {path}: there is no mapping here to set a key in")
+        raise _PathError(path, "there is no mapping here to set a key in")
     for key_node, value_node in node.value:
         if key_node.value == part:
             found: yaml.Node = value_node
             return found
     if not create:
-        raise UsageError(f"--set {path}: the workout has no {part!r} list here")
-    child = yaml.MappingNode("tag:yaml.org,2002:map", [], node.start_mark, node.end_mark)
-    node.value.append((_key_node(part, node), child))
+        raise _PathError(path, f"the workout has no {part!r} list here")
+    child = yaml.MappingNode("tag:yaml.org,2002:map", [], mark, mark)
+    node.value.append((_key_node(part, child), child))
     return child
 
 
@@ -78,7 +98,7 @@ def _assign(node: yaml.Node, part: str, value: yaml.Node, path: str) -> None:
         node.value[_index(node, part, path)] = value
         return
     if not isinstance(node, yaml.MappingNode):
-        raise UsageError(f"--set {path}: there is no mapping here to set a key in")
+        raise _PathError(path, "there is no mapping here to set a key in")
     for position, (key_node, _) in enumerate(node.value):
         if key_node.value == part:
             node.value[position] = (key_node, value)
@@ -89,9 +109,7 @@ def _assign(node: yaml.Node, part: str, value: yaml.Node, path: str) -> None:
 def _index(node: yaml.SequenceNode, part: str, path: str) -> int:
     count = len(node.value)
     if not part.isdigit() or not 1 <= int(part) <= count:
-        raise UsageError(
-            f"--set {path}: expected a position from 1 to {count} in this list, got {part!r}"
-        )
+        raise _PathError(path, f"expected a position from 1 to {count} in this list, got {part!r}")
     return int(part) - 1
 
 

@@ -54,6 +54,7 @@ from audiogen.workout.model import (
     Workout,
 )
 from audiogen.workout.profiles import resolve_voice
+from audiogen.workout.source import read_source
 
 T = TypeVar("T")
 
@@ -81,12 +82,7 @@ def load_workout(
     """Read and validate the workout file at `path`; `defaults` (from the config file)
     apply where the file says nothing, `overrides` (the command line) over it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WorkoutError("no such file", source=str(path), hint="check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkoutError(f"cannot read the file: {exc}", source=str(path)) from None
+    text = read_source(path)
     return parse_workout(
         text, source=str(path), overrides=overrides, base_dir=path.parent, defaults=defaults
     )
@@ -102,6 +98,7 @@ def parse_workout(
 ) -> Workout:
     """Validate workout YAML given as text; `source` names it in error messages."""
     overrides = overrides or Overrides()
+    _check_overrides(overrides)
     node = compose(text, source)
     for key, value in overrides.sets:
         apply_assignment(node, key, value)
@@ -109,6 +106,15 @@ def parse_workout(
     root = Field(node, "", source)
     workout = _read_workout(root, overrides, base_dir or Path.cwd())
     return replace(workout, warnings=ignored_settings(root))
+
+
+def _check_overrides(overrides: Overrides) -> None:
+    """The command line's values obey the file's rules (`--set work=0` is refused, so
+    `--work 0` is too)."""
+    if overrides.work_ms is not None and overrides.work_ms < schema.MIN_WORK_MS:
+        raise WorkoutError(
+            "a work interval lasts at least 1 s", source="--work", hint="write 1s or more"
+        )
 
 
 # ---- the workout, block by block -------------------------------------------------

@@ -19,6 +19,7 @@ from audiogen.errors import Position, WorkoutError
 from audiogen.workout import schema
 from audiogen.workout.fields import Field, compose, mapping, scalar
 from audiogen.workout.model import EngineSetting, VoiceProfile, check_rate, check_volume
+from audiogen.workout.source import read_source
 
 # The profiles that ship inside the package, so every install has them.
 SHIPPED_VOICES = data_dir("voices")
@@ -62,7 +63,7 @@ def resolve_voice(
 
 def load_profile(path: Path) -> VoiceProfile:
     """Read a `voices/*.yaml` profile; errors carry file:line:column like a workout's."""
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path)
     if not text.strip():
         raise WorkoutError(
             "the voice profile is empty",

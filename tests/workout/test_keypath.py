@@ -72,5 +72,5 @@ def test_paths_that_do_not_exist(assignment: str, message: str) -> None:
 
 @pytest.mark.parametrize("text", ["cues.tips", "=3", ""])
 def test_not_an_assignment(text: str) -> None:
-    with pytest.raises(UsageError, match="not KEY=VALUE"):
+    with pytest.raises(UsageError, match="expected KEY=VALUE"):
         parse_assignment(text)
