@@ -17,8 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from audiogen.errors import AudiogenError, UsageError, WorkoutError
-from audiogen.pipeline import BuildResult, Progress, build_workout, choose_music, render_timeline
-from audiogen.plan.compiler import compile_plan, track_minutes
+from audiogen.pipeline import (
+    BuildResult,
+    Progress,
+    build_workout,
+    choose_music,
+    preflight,
+    render_timeline,
+)
+from audiogen.plan.compiler import track_minutes
 from audiogen.plan.timeline import IntervalKind
 from audiogen.workout.defaults import FileDefault
 from audiogen.workout.loader import Overrides, load_workout
@@ -165,8 +172,10 @@ def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
     closing take, so the track's length is the one a build makes and its intro says."""
     try:
         workout = load_workout(path, defaults=defaults)
-        plan = compile_plan(workout)
-        track_ms = render_timeline(workout).timeline.duration_ms
+        # Every check a build runs before it speaks: voice, recordings, music.
+        checked = preflight(workout)
+        plan = checked.plan
+        track_ms = render_timeline(workout, synthesizer=checked.synthesizer).timeline.duration_ms
     except AudiogenError as exc:
         return Checked(path, error=exc)
     return Checked(

@@ -79,6 +79,13 @@ class VoiceChoiceError(VoiceError):
     exit_code = 2
 
 
+class RecordingError(VoiceError):
+    """A recording in a voice's clip pack cannot be used (missing folder, corrupt or empty
+    file): the user's file to fix."""
+
+    exit_code = 2
+
+
 class EncoderError(AudiogenError):
     """Encoding or writing the audio file failed."""
 

@@ -15,16 +15,18 @@ from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter, normal
 from audiogen.audio.measure import measure_pcm, voice_cues
 from audiogen.audio.mixer import render_pcm
 from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice, open_music
-from audiogen.core.files import atomic_output
+from audiogen.audio.music_file import check_music_file
+from audiogen.core.files import atomic_outputs, disk_error
 from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
-from audiogen.errors import UsageError
+from audiogen.core.scratch import sweep, sweep_temp, sweep_tree
 from audiogen.output.about import sidecar_about
 from audiogen.output.cover import make_cover
+from audiogen.output.destination import audio_format_for, check_destination
 from audiogen.output.encoder import AudioFormat, OutputSpec, Part, encode_mp3, write_audio
-from audiogen.output.sidecars import write_sidecars
-from audiogen.output.split import maybe_folder, split_folder, split_parts, write_playlist
+from audiogen.output.sidecars import sidecar_paths, sidecar_texts
+from audiogen.output.split import split_folder, split_parts, write_playlist
 from audiogen.output.tags import TrackMeta, chapters_for, write_tags
-from audiogen.plan.compiler import compile_plan
+from audiogen.plan.compiler import Plan, compile_plan
 from audiogen.plan.scheduler import schedule
 from audiogen.plan.timeline import Timeline
 from audiogen.speech.cache import SpeechCache
@@ -132,30 +134,93 @@ def build_workout(
     """
     started = time.perf_counter()
     bed = workout.music if music is None else music or None
-    spec = _output_spec(output, audio_format, bitrate, stereo=bed is not None)
+    folder = split_folder(output) if split else None
+    files, folders = [*sidecar_paths(output), output], [folder] if folder else []
+    check_destination(files, folders, inputs=_inputs(workout, bed))
+    spec = OutputSpec(audio_format_for(output, audio_format), bitrate, SAMPLE_RATE, 2 if bed else 1)
     kbps = spec.check()  # a bad bitrate fails before any work
-    rendered = render_timeline(workout, synthesizer=synthesizer, progress=progress, cache=cache)
+    synthesizer = synthesizer or preflight(workout, bed or False).synthesizer
+    speech_cache = _speech_cache(cache)
+    sweep_litter(output, speech_cache)
+    rendered = render_timeline(
+        workout, synthesizer=synthesizer, progress=progress, cache=speech_cache or False
+    )
     timeline = rendered.timeline
     target = LoudnessTarget.for_codec(spec.format, kbps)
     # Levelled speech is cached beside the raw speech, so a rebuild skips that work too.
     voice = normalize_voice(
-        timeline, rendered.clips, target, sample_rate=SAMPLE_RATE, cache=_speech_cache(cache)
+        timeline, rendered.clips, target, sample_rate=SAMPLE_RATE, cache=speech_cache
     )
     job = EncodeJob(workout, timeline, spec, target, progress)
-    folder = split_folder(output) if split else None
-    with atomic_output(output) as temp, maybe_folder(folder) as parts_dir:
+    # The audio, its sidecars and the split folder are one unit: all written first, then
+    # renamed together (the audio last) under a lock on the folder; see core.files.
+    with atomic_outputs(files, folders) as temps:
+        parts_dir = temps[folder] if folder else None
         parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
         if bed is None:
-            job.encode(voice, temp, parts)
+            job.encode(voice, temps[output], parts)
         else:
-            job.encode_with_music(voice, bed, temp, parts)
+            job.encode_with_music(voice, bed, temps[output], parts)
         if spec.format is AudioFormat.MP3:
-            write_tags(temp, timeline, _track_meta(workout, timeline))
+            write_tags(temps[output], timeline, _track_meta(workout, timeline))
         if parts_dir:
             write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
-    about = sidecar_about(output, author=workout.author, description=workout.description)
-    sidecars = tuple(write_sidecars(output, timeline, about))
+        # The sidecar describes the audio it is committed with: its size and checksum.
+        about = sidecar_about(temps[output], author=workout.author, description=workout.description)
+        about["audio"]["file"] = output.name  # the name the temporary file is renamed to
+        for path, text in sidecar_texts(output, timeline, about).items():
+            _write_text(temps[path], text)
+    sidecars = tuple(files[:-1])
     return BuildResult(output, sidecars, rendered, time.perf_counter() - started, folder)
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What the checks before synthesis produced, for the stages after them."""
+
+    plan: Plan
+    synthesizer: Synthesizer
+
+
+def preflight(workout: Workout, music: MusicBed | Literal[False] | None = None) -> Preflight:
+    """Every check that needs no synthesis, run by `audiogen check` and by a build
+    before it speaks: the plan compiles (within the track-length cap), the voice's
+    engine, voice and engine settings are usable, every recording of its clip pack that
+    the workout would play decodes, and the music is a regular file of decodable audio.
+
+    `music`: None for the workout's own, False for none.
+    """
+    plan = compile_plan(workout)
+    synthesizer = make_synthesizer(workout.voice)
+    if workout.voice.clips is not None:
+        ClipPack.load(workout.voice.clips).check(plan.phrases())
+    bed = workout.music if music is None else music or None
+    if bed is not None:
+        check_music_file(bed.file)
+    return Preflight(plan, synthesizer)
+
+
+def sweep_litter(output: Path, cache: SpeechCache | None) -> None:
+    """Remove the stale temporaries that killed builds left (core.scratch says which are
+    provably stale): beside the output, in the system temp folder, in the cache."""
+    sweep(output.absolute().parent)
+    sweep_temp()
+    if cache is not None:
+        sweep_tree(cache.folder)
+
+
+def _inputs(workout: Workout, bed: MusicBed | None) -> list[Path]:
+    """The files a build reads, which it must never write over."""
+    sources = [Path(workout.source)] if workout.source else []
+    sources += [bed.file] if bed is not None else []
+    return [path for path in sources if path.exists()]
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise disk_error(f"cannot write {path}", exc) from exc
 
 
 def _track_meta(workout: Workout, timeline: Timeline, *, cover: bool = True) -> TrackMeta:
@@ -167,17 +232,6 @@ def _track_meta(workout: Workout, timeline: Timeline, *, cover: bool = True) -> 
         description=workout.description,
         cover_png=make_cover(workout.title, timeline.duration_ms) if cover else None,
     )
-
-
-def _output_spec(
-    output: Path, audio_format: AudioFormat | str | None, bitrate: str, *, stereo: bool
-) -> OutputSpec:
-    try:
-        chosen = AudioFormat(audio_format) if audio_format else AudioFormat.for_path(output)
-    except ValueError:
-        names = ", ".join(f.value for f in AudioFormat)
-        raise UsageError(f"unknown audio format {audio_format!r}", hint=f"use {names}") from None
-    return OutputSpec(chosen or AudioFormat.MP3, bitrate, SAMPLE_RATE, 2 if stereo else 1)
 
 
 @dataclass(frozen=True)

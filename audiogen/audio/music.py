@@ -20,7 +20,6 @@ import bisect
 import contextlib
 import itertools
 import math
-import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,8 +29,10 @@ from typing import IO
 
 from audiogen.audio.level import BEEP_PEAK_OVER_VOICE_DB, LoudnessTarget, VoiceMix
 from audiogen.audio.measure import Measurement, parse_ebur128
+from audiogen.audio.music_file import check_music_kind, check_music_length
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.core.scratch import scratch_dir
 from audiogen.errors import EncoderError, MusicError
 from audiogen.workout.model import MusicBed
 
@@ -66,15 +67,15 @@ class Music:
 @contextlib.contextmanager
 def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
     """Decode `bed.file` (no more than needed) into a scratch file, removed afterwards."""
-    if not bed.file.is_file():
-        raise MusicError(f"music file {bed.file} does not exist", hint="check the path")
-    with tempfile.TemporaryDirectory(prefix="audiogen-music-") as scratch:
-        raw = Path(scratch) / "music.raw"
+    check_music_kind(bed.file)
+    with scratch_dir() as scratch:
+        raw = scratch / "music.raw"
         extra = _crossfade_frames(frames_needed)  # a crossfade needs a little more
         measured = _decode(bed.file, raw, (frames_needed + extra) / SAMPLE_RATE + 1)
         frames = raw.stat().st_size // FRAME_BYTES
-        if frames == 0 or math.isinf(measured.integrated):
-            raise MusicError(f"music file {bed.file} is silent or has no audio")
+        check_music_length(bed.file, frames)
+        if math.isinf(measured.integrated):
+            raise MusicError(f"music file {bed.file} is silent")
         loop_start = 0 if frames >= frames_needed else _make_loop(raw, frames)
         peak = measured.true_peak if measured.true_peak is not None else 0.0
         yield Music(raw, raw.stat().st_size // FRAME_BYTES, loop_start, measured.integrated, peak)

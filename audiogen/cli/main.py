@@ -8,7 +8,9 @@ only with --debug.
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 from typing import Any
 
 import click
@@ -57,7 +59,7 @@ class AudiogenGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except KeyboardInterrupt:
-            click.echo("\naudiogen: interrupted; nothing was written.", err=True)
+            click.echo("\naudiogen: interrupted; no partial file was left.", err=True)
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -105,5 +107,12 @@ for command in (
 add_verbosity_options(cli)
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM (kill, timeout, systemd) ends a build exactly as Ctrl-C does: temporary
+    # files removed, earlier outputs intact, exit 130.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="audiogen")

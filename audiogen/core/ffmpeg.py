@@ -144,11 +144,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def decode_to_pcm(path: Path | str, *, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> bytes:
-    """Decode any audio file ffmpeg reads into raw signed 16-bit little-endian PCM."""
+def decode_to_pcm(
+    path: Path | str,
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    channels: int = 1,
+    seconds: float | None = None,
+) -> bytes:
+    """Decode any audio file ffmpeg reads (its first `seconds`, if given) into raw
+    signed 16-bit little-endian PCM."""
+    limit = ["-t", f"{seconds:.3f}"] if seconds is not None else []
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-i", ffmpeg_path_arg(Path(path)),
+        "-i", ffmpeg_path_arg(Path(path)), *limit, "-vn",
         "-f", "s16le", "-acodec", "pcm_s16le",
         "-ar", str(sample_rate), "-ac", str(channels), "pipe:1",
     ]  # fmt: skip

@@ -1,32 +1,36 @@
 """Atomic files: a reader sees the old file or the new one, never half of either.
 
 Every output audiogen writes (audio, sidecars, split folders, cache entries) goes
-through here: written beside its target, then renamed over it.
+through here: written beside its target under a temporary name that says whose it is
+(`core.scratch`), then renamed over it. `atomic_outputs` does this for a build's files
+as one unit: all are written first, then renamed in a fixed order while holding a lock
+on their folder, so two builds to one output never pair one's audio with the other's
+sidecars, and with SIGINT and SIGTERM held off, so an interrupt never splits the set.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
-import tempfile
-from collections.abc import Iterator
+import signal
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from audiogen.core.scratch import temp_name
 from audiogen.errors import EncoderError
 
+if sys.platform != "win32":
+    import fcntl
+
 DISK_HINT = "check that the output folder exists, is writable, and that the disk is not full"
-
-
-def _temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
 
 
 def _create_temp_beside(target: Path) -> Path:
     """An empty new file next to `target`: same filesystem, so the final rename is atomic."""
     for _ in range(100):
-        temp = _temp_name(target)
+        temp = temp_name(target)
         try:
             # Not mkstemp: its 0600 mode would carry over to the output; 0666 honours umask.
             os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -43,21 +47,8 @@ def atomic_output(target: Path | str) -> Iterator[Path]:
     On any exception (KeyboardInterrupt included) the temporary file is removed and
     whatever was at `target` is left untouched. The parent directory is created.
     """
-    target = Path(target)
-    if target.is_dir():
-        raise EncoderError(f"cannot write {target}: it is a directory")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = _create_temp_beside(target)
-    except OSError as exc:
-        raise disk_error(f"cannot write to {target.parent}", exc) from exc
-    try:
-        yield temp
-        _replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    with atomic_outputs([Path(target)]) as temps:
+        yield temps[Path(target)]
 
 
 @contextlib.contextmanager
@@ -68,28 +59,112 @@ def atomic_directory(target: Path | str) -> Iterator[Path]:
     aside, the new one renamed into place, then the old one deleted: a failure before
     that leaves the old folder whole and removes the new one.
     """
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise EncoderError(f"cannot write the folder {target}: a file is in the way")
+    with atomic_outputs([], folders=[Path(target)]) as temps:
+        yield temps[Path(target)]
+
+
+@contextlib.contextmanager
+def atomic_outputs(
+    files: Sequence[Path], folders: Sequence[Path] = ()
+) -> Iterator[dict[Path, Path]]:
+    """Temporary paths for several outputs, committed together if the block succeeds.
+
+    Yields {target: temporary path}: an empty file for each of `files`, an empty folder
+    for each of `folders`. On success the folders, then the files in the order given,
+    replace their targets (give the main file last: a reader who sees it new finds the
+    rest new too). On any exception every temporary is removed and no target is touched.
+    """
+    temps: dict[Path, Path] = {}
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-        # mkdtemp makes 0700 folders; a normal folder honours the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o777 & ~umask)
-    except OSError as exc:
-        raise disk_error(f"cannot write to {target.parent}", exc) from exc
-    try:
-        yield temp
-        _swap_directory(temp, target)
+        for target in folders:
+            _check_folder_target(target)
+            temps[target] = _create_temp_folder(target)
+        for target in files:
+            _check_file_target(target)
+            temps[target] = _create_temp_file(target)
+        yield temps
+        with _commit_lock(temps), _interrupts_held():
+            for target in folders:
+                _swap_directory(temps[target], target)
+            for target in files:
+                _replace(temps[target], target)
     except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
+        for temp in temps.values():
+            _discard(temp)
         raise
 
 
+def _check_file_target(target: Path) -> None:
+    if target.is_dir():
+        raise EncoderError(f"cannot write {target}: it is a directory")
+
+
+def _check_folder_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise EncoderError(f"cannot write the folder {target}: a file is in the way")
+
+
+def _create_temp_file(target: Path) -> Path:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _create_temp_beside(target)
+    except OSError as exc:
+        raise disk_error(f"cannot write to {target.parent}", exc) from exc
+
+
+def _create_temp_folder(target: Path) -> Path:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = temp_name(target)
+        # 0777 less the umask, like any folder the user makes (mkdtemp would give 0700).
+        temp.mkdir(0o777)
+        return temp
+    except OSError as exc:
+        raise disk_error(f"cannot write to {target.parent}", exc) from exc
+
+
+def _discard(temp: Path) -> None:
+    if temp.is_dir() and not temp.is_symlink():
+        shutil.rmtree(temp, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+@contextlib.contextmanager
+def _commit_lock(temps: dict[Path, Path]) -> Iterator[None]:
+    """An exclusive lock on each folder written to, held while the renames run.
+
+    The lock is on the folder itself (flock on its descriptor), so no lock file is
+    left behind; it is released when the descriptor closes, even on a crash.
+    """
+    folders = sorted({str(target.parent.absolute()) for target in temps})
+    with contextlib.ExitStack() as stack:
+        for folder in folders:
+            if sys.platform == "win32":
+                continue  # no flock there: renames still atomic, builds just not paired
+            descriptor = os.open(folder, os.O_RDONLY)
+            stack.callback(os.close, descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the renames are done (a few microseconds)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _swap_directory(temp: Path, target: Path) -> None:
-    old = _temp_name(target).with_suffix(".old") if target.exists() else None
+    old = temp_name(target, ".old") if target.exists() else None
     try:
         if old is not None:
             os.replace(target, old)

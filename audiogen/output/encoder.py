@@ -12,7 +12,6 @@ one file per part (`--split`), each cut at its exact sample from the same stream
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,7 +20,8 @@ from pathlib import Path
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.core.files import DISK_HINT, atomic_output
 from audiogen.core.pcm import SAMPLE_RATE
-from audiogen.errors import EncoderError
+from audiogen.core.scratch import scratch_dir
+from audiogen.errors import UsageError
 
 # Every bitrate MPEG-1 Layer III defines; CBR at one of these is what phones expect.
 MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -88,7 +88,7 @@ class Part:
 
 
 def parse_bitrate(bitrate: str) -> int:
-    """'96k' -> 96. Raises EncoderError listing the allowed values for anything else."""
+    """'96k' -> 96. Raises UsageError (exit 2) listing the allowed values for anything else."""
     allowed = ", ".join(f"{k}k" for k in MP3_BITRATES_KBPS)
     return _parse_kbps(bitrate, MP3_BITRATES_KBPS, allowed, what="MP3 ")
 
@@ -97,7 +97,7 @@ def _parse_kbps(bitrate: str, allowed: Sequence[int], listed: str, what: str = "
     match = re.fullmatch(r"(\d+)k", bitrate.strip())
     kbps = int(match[1]) if match else None
     if kbps is None or kbps not in allowed:
-        raise EncoderError(f"invalid {what}bitrate {bitrate!r}", hint=f"use one of: {listed}")
+        raise UsageError(f"invalid {what}bitrate {bitrate!r}", hint=f"use one of: {listed}")
     return kbps
 
 
@@ -149,8 +149,8 @@ def write_audio(
     encoded.
     """
     spec.check()
-    with tempfile.TemporaryDirectory(prefix="audiogen-") as scratch:
-        command = _command(path, spec, tags or {}, chapters, parts, filters, scratch)
+    with scratch_dir() as scratch:
+        command = _command(path, spec, tags or {}, chapters, parts, filters, str(scratch))
         what = f"encode the {spec.format.upper()}"
         _ffmpeg.run_fed(command, chunks, what=what, hint_for=_hint_for)
 

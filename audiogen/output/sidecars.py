@@ -114,20 +114,32 @@ def _lrc_safe(text: str) -> str:
 _RENDERERS = {".json": timeline_json, ".vtt": webvtt, ".lrc": lrc}
 
 
+def sidecar_paths(audio_path: Path | str) -> list[Path]:
+    """<stem>.json, <stem>.vtt and <stem>.lrc beside the audio."""
+    return [Path(audio_path).with_suffix(suffix) for suffix in _RENDERERS]
+
+
+def sidecar_texts(
+    audio_path: Path | str, timeline: Timeline, about: Mapping[str, Any] | None = None
+) -> dict[Path, str]:
+    """What each sidecar file of the audio at `audio_path` holds."""
+    renderers: dict[str, Callable[[Timeline], str]] = {
+        **_RENDERERS,
+        ".json": partial(timeline_json, about=about),
+    }
+    paths = sidecar_paths(audio_path)
+    return {path: render(timeline) for path, render in zip(paths, renderers.values(), strict=True)}
+
+
 def write_sidecars(
     mp3_path: Path | str, timeline: Timeline, about: Mapping[str, Any] | None = None
 ) -> list[Path]:
     """Write <stem>.json, <stem>.vtt and <stem>.lrc beside the MP3; returns their paths.
 
     Each file is replaced atomically, so a failure leaves the earlier version intact.
+    A build writes them together with its audio instead (`pipeline.build_workout`).
     """
-    paths = []
-    renderers: dict[str, Callable[[Timeline], str]] = {
-        **_RENDERERS,
-        ".json": partial(timeline_json, about=about),
-    }
-    for suffix, render in renderers.items():
-        path = Path(mp3_path).with_suffix(suffix)
-        atomic_write_text(path, render(timeline))
-        paths.append(path)
-    return paths
+    texts = sidecar_texts(mp3_path, timeline, about)
+    for path, text in texts.items():
+        atomic_write_text(path, text)
+    return list(texts)

@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import os
 import struct
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from audiogen.core.pcm import SAMPLE_WIDTH, pcm_segment
+from audiogen.core.scratch import temp_name
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -125,7 +125,10 @@ def _decode_entry(blob: bytes, digest: bytes) -> AudioSegment | None:
 
 def _write_atomically(path: Path, blob: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    # A name that says whose it is: a build killed mid-write leaves a file the next
+    # build can prove stale and sweep (core.scratch).
+    temp = temp_name(path)
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(blob)

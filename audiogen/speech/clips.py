@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from audiogen.core.ffmpeg import decode_to_pcm
 from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, load_pydub, pcm_segment
 from audiogen.core.text import slug
-from audiogen.errors import VoiceError
+from audiogen.errors import RecordingError
 from audiogen.plan.spoken import speak_numbers
 from audiogen.speech.clip import PAD_MS
 
@@ -75,7 +75,7 @@ class ClipPack:
     @classmethod
     def load(cls, folder: Path, language: str = "en") -> ClipPack:
         if not folder.is_dir():
-            raise VoiceError(
+            raise RecordingError(
                 f"the clips folder {folder} does not exist",
                 hint="create it, or remove `clips:` from the voice profile",
             )
@@ -100,6 +100,13 @@ class ClipPack:
         if len(parts) < 2 or any(p is None for p in parts):
             return None
         return [p for p in parts if p is not None]
+
+    def check(self, phrases: Iterable[str]) -> None:
+        """Decode every recording these phrases would play, so a corrupt one fails
+        before any synthesis (RecordingError, exit 2)."""
+        for files in filter(None, map(self.files_for, phrases)):
+            for path in files:
+                self._decode(path)
 
     def render(
         self, phrases: Iterable[str], reference_level: Callable[[], float]
@@ -134,9 +141,9 @@ def decode_recording(path: Path) -> AudioSegment:
         try:
             segment = pcm_segment(decode_to_pcm(path, sample_rate=SAMPLE_RATE, channels=1))
         except Exception as exc:
-            raise VoiceError(f"cannot read the recording {path}: {exc}") from exc
+            raise RecordingError(f"cannot read the recording {path}: {exc}") from exc
     if len(segment) == 0:
-        raise VoiceError(f"the recording {path} is empty")
+        raise RecordingError(f"the recording {path} is empty")
     return segment.set_channels(1).set_frame_rate(SAMPLE_RATE)
 
 

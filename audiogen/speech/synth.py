@@ -104,6 +104,7 @@ def _setting_error(message: str, key: str, at: Position | None, hint: str | None
 
 
 def _in_profile(exc: VoiceError, profile: VoiceProfile) -> VoiceError:
+    where = f"{profile.chosen_at}: error at voice: " if profile.chosen_at else ""
     if profile.name in (profile.voice, VoiceProfile.name):  # a bare voice id: no profile
-        return exc
-    return type(exc)(f"voice profile {profile.name!r}: {exc.message}", hint=exc.hint)
+        return type(exc)(f"{where}{exc.message}", hint=exc.hint)
+    return type(exc)(f"{where}voice profile {profile.name!r}: {exc.message}", hint=exc.hint)

@@ -10,6 +10,8 @@ import re
 
 from audiogen.workout.schema import MAX_TRACK_MS
 
+MAX_DURATION_HOURS = MAX_TRACK_MS // 3_600_000
+
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
 _UNITS = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _DB = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:db)?\s*$", re.IGNORECASE)
@@ -29,16 +31,9 @@ DB_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*([dD][bB])?\s*$"
 def parse_duration(value: object) -> int:
     """Return milliseconds for `40`, `40s`, `2m`, `1m30s`, `1:30`, `2.5s`, `1h`.
 
-    Raises ValueError with a short reason when the value is not a duration, or is
-    longer than the longest track (anything longer could only be a mistake).
+    Raises ValueError with a short reason when the value is not a duration
+    (a string of digits so long it reads as infinity included).
     """
-    ms = _parse_duration(value)
-    if ms > MAX_TRACK_MS:
-        raise ValueError(f"{value!r} is longer than {MAX_TRACK_MS // 3_600_000} hours")
-    return ms
-
-
-def _parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a duration, got a boolean")
     if isinstance(value, int | float):
@@ -73,6 +68,13 @@ def _finite_ms(seconds: float) -> int:
     if not math.isfinite(seconds):
         raise ValueError("that is not a finite length of time")
     return round(seconds * 1000)
+
+
+def check_length(ms: int) -> int:
+    """`ms`, unless longer than the longest track: anything longer is a mistake."""
+    if ms > MAX_TRACK_MS:
+        raise ValueError(f"that is longer than {MAX_DURATION_HOURS} hours, the longest track")
+    return ms
 
 
 def _non_negative(ms: int) -> int:

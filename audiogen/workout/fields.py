@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 
 from audiogen.errors import Position, WorkoutError
-from audiogen.workout.durations import parse_db, parse_duration
+from audiogen.workout.durations import check_length, parse_db, parse_duration
 from audiogen.workout.source import (
     MAX_NUMBER_CHARS,
     MAX_TEXT_CHARS,
@@ -175,7 +175,7 @@ def non_empty_list(field: Field, *, what: str) -> list[Field]:
 
 def duration(field: Field) -> int:
     try:
-        return parse_duration(scalar(field))
+        return check_length(parse_duration(scalar(field)))
     except ValueError as exc:
         raise field.error(
             f"expected a duration; {exc}", hint="write 40, 40s, 2m, 1m30s, 1:30 or 2.5s"

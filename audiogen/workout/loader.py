@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import yaml
 
-from audiogen.errors import WorkoutError
+from audiogen.errors import Position, WorkoutError
 from audiogen.workout import readers, schema
 from audiogen.workout.defaults import FileDefault, apply_defaults
+from audiogen.workout.durations import check_length
 from audiogen.workout.fields import (
     Field,
     boolean,
@@ -115,6 +116,11 @@ def _check_overrides(overrides: Overrides) -> None:
         raise WorkoutError(
             "a work interval lasts at least 1 s", source="--work", hint="write 1s or more"
         )
+    for option, ms in (("--work", overrides.work_ms), ("--rest", overrides.rest_ms)):
+        try:
+            check_length(ms or 0)
+        except ValueError as exc:
+            raise WorkoutError(str(exc), source=option) from None
 
 
 # ---- the workout, block by block -------------------------------------------------
@@ -347,11 +353,13 @@ def _read_voice(field: Field | None, overrides: Overrides, base_dir: Path) -> Vo
             profile = resolve_voice(_voice_spec(field), base_dir=base_dir)
         except ValueError as exc:
             raise field.error(str(exc), hint=_VOICE_HINT) from None
+        profile = replace(profile, chosen_at=field.position)
     if overrides.voice is not None:
         try:
             profile = resolve_voice(overrides.voice, base_dir=Path.cwd())
         except ValueError as exc:
             raise WorkoutError(str(exc), source="--voice", hint=_VOICE_HINT) from None
+        profile = replace(profile, chosen_at=Position("--voice", 0, 0))
     return profile if overrides.rate is None else replace(profile, rate=overrides.rate)
 
 

@@ -83,6 +83,9 @@ class VoiceProfile:
     # A folder of recorded phrases played instead of synthesized ones (see clips.py).
     clips: Path | None = None
     settings: tuple[EngineSetting, ...] = ()
+    # Where the voice was chosen (the workout's `voice:` key, or --voice): an engine's
+    # complaint about it is placed there.
+    chosen_at: Position | None = None
 
     def __post_init__(self) -> None:
         check_rate(self.rate)

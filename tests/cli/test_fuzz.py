@@ -63,7 +63,12 @@ escapes = st.lists(
 raw = st.text(max_size=40)
 fragments = st.one_of(nesting, numbers, tags, controls, escapes, raw)
 encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32", "latin-1", "cp1252"])
-POSITIONED = re.compile(r"^audiogen: (\S+:\d+:\d+|--set \S.*?|/\S+): error", re.MULTILINE)
+POSITIONED = re.compile(
+    r"^audiogen: (\S+:\d+:\d+|--\w+( \S.*?)?): error"
+    # The track's length is the whole file's, not any one line's.
+    r"|^audiogen: \S+: error: the workout lasts more than",
+    re.MULTILINE,
+)
 
 
 def _assert_clean(result_output: str, exit_code: int) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from audiogen.core import ffmpeg
 from audiogen.core.ffmpeg import decode_to_pcm, mp3_frame_bitrates, probe_mp3
-from audiogen.errors import EncoderError
+from audiogen.errors import EncoderError, UsageError
 from audiogen.output.encoder import (
     MP3_BITRATES_KBPS,
     AudioFormat,
@@ -117,7 +117,7 @@ def test_writes_beside_the_output_while_encoding(previous: Path) -> None:
 
 @pytest.mark.parametrize("bitrate", ["100k", "96", "96K", "1000k", "k", "", "fast"])
 def test_bad_bitrate_is_refused_before_anything(previous: Path, bitrate: str) -> None:
-    with pytest.raises(EncoderError) as info:
+    with pytest.raises(UsageError) as info:
         encode_mp3(chunked(TRACK), previous, bitrate=bitrate)
     assert "32k, 40k" in str(info.value) and "320k" in str(info.value)
     assert_untouched(previous)
@@ -222,7 +222,7 @@ def test_m4a_carries_its_chapters_and_tags(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bitrate", ["32k", "48k", "96"])
 def test_aac_below_64k_is_refused(tmp_path: Path, bitrate: str) -> None:
-    with pytest.raises(EncoderError, match="64k to 320k"):
+    with pytest.raises(UsageError, match="64k to 320k"):
         encode_audio(chunked(TRACK), tmp_path / "x.m4a", OutputSpec(AudioFormat.M4A, bitrate))
     assert list(tmp_path.iterdir()) == []
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import platform
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 
 from audiogen.core.ffmpeg import decode_to_pcm
 from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.core.scratch import scratch_dir
 from audiogen.core.text import close_matches
 from audiogen.errors import VoiceChoiceError, VoiceError
 from audiogen.speech.clip import RawSpeech
@@ -63,7 +63,7 @@ class Pyttsx3Speaker:
 
     def synthesize(self, text: str) -> RawSpeech:
         suffix = ".aiff" if self.driver == "nsss" else ".wav"
-        with tempfile.TemporaryDirectory(prefix="audiogen-") as folder:
+        with scratch_dir() as folder:
             path = os.path.join(folder, f"phrase{suffix}")
             with self._lock:
                 self._save(text, path)
