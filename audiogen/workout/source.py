@@ -23,8 +23,10 @@ MAX_DEPTH = 32
 MAX_NODES = 10_000
 # Numbers are seconds, rounds, levels: 20 characters hold any of them with room to spare.
 MAX_NUMBER_CHARS = 20
-# Any one text value (a title, a tip, a name): about a minute of speech.
-MAX_TEXT_CHARS = 1000
+# Any one text value (a title, a tip, a name): about 20 minutes of speech. Longer than
+# any slot, so such a tip is dropped by the scheduler (format rule 11), not refused;
+# the cap only bounds what one value can cost to synthesize.
+MAX_TEXT_CHARS = 20_000
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from audiogen.cli.main import cli
+from audiogen.core import ffmpeg
 from audiogen.core.ffmpeg import ffmpeg_exe
 from audiogen.core.pcm import SAMPLE_RATE
 
@@ -150,3 +151,17 @@ def _wait_until_reading(pid: int, fifo: Path) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"audiogen never opened {fifo}")
+
+
+def test_a_machine_failure_exits_1_and_keeps_the_old_output(
+    workout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 1 is the machine's fault (here: the encoder cannot run)."""
+    output = tmp_path / "o.mp3"
+    output.write_bytes(b"old")
+    monkeypatch.setattr(ffmpeg, "ffmpeg_exe", lambda: str(tmp_path / "no-ffmpeg"))
+    result = _run("build", str(workout), "-o", str(output))
+    assert result.exit_code == 1, result.output
+    assert "cannot run ffmpeg" in result.output
+    assert output.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.mp3", "w.yaml"]

@@ -116,3 +116,13 @@ def test_format_disagreeing_with_the_suffix_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--format wav would write WAV data under a .mp3 name" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.yaml"]
+
+
+def test_the_music_file_is_never_an_output(tmp_path: Path) -> None:
+    music = tmp_path / "bed.mp3"
+    music.write_bytes(b"not really music, but never to be overwritten")
+    workout = tmp_path / "w.yaml"
+    workout.write_text(WORKOUT + "music: {file: bed.mp3}\n")
+    result = CliRunner().invoke(cli, ["build", str(workout), "-o", str(music)])
+    assert result.exit_code == 2 and "overwrite its own input" in result.output
+    assert music.read_bytes().startswith(b"not really music")

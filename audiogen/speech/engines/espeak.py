@@ -26,6 +26,7 @@ from importlib.metadata import version as package_version
 from types import ModuleType
 from typing import Any
 
+from audiogen.core.forked import CAN_FORK, ForkedError, run_forked
 from audiogen.core.pcm import SAMPLE_WIDTH
 from audiogen.core.text import close_matches
 from audiogen.errors import VoiceChoiceError, VoiceError
@@ -43,8 +44,9 @@ _SYSTEM_DATA_DIRS = (
     "/usr/local/share/espeak-ng-data",
     "/opt/homebrew/share/espeak-ng-data",
 )
-# Bump when trimming or resampling changes, so cached clips are rebuilt.
-PIPELINE_VERSION = 1
+# Bump when trimming or resampling changes, so cached clips are rebuilt. 2: each phrase
+# spoken from espeak's initial state (clips cached by 1 depended on what came before).
+PIPELINE_VERSION = 2
 
 
 @functools.cache
@@ -115,6 +117,8 @@ class _Engine:
         self._chunks: list[bytes] = []
         self._done = threading.Event()
         self._callback = espeak.t_espeak_callback(self._on_synth)
+        # Not when pyttsx3 started espeak in this process: its driver runs a thread.
+        self.may_fork = CAN_FORK and not _pyttsx3_started()
 
     def apply(self, settings: _Settings) -> None:
         """Select the voice and set its parameters; unconfirmed voices raise VoiceError."""
@@ -124,6 +128,24 @@ class _Engine:
         espeak.SetParameter(espeak.RATE, settings.rate, 0)
         espeak.SetParameter(espeak.VOLUME, settings.volume, 0)
         espeak.SetParameter(espeak.PITCH, settings.pitch, 0)
+
+    def confirm(self, settings: _Settings) -> tuple[str, str]:
+        """The voice espeak takes for `settings` (see `current_voice`); ("", "") if none.
+
+        Asked in a forked copy where forking is possible, so that this process's espeak
+        stays as initialisation left it (see `EspeakSpeaker.synthesize`).
+        """
+
+        def probe() -> bytes:
+            try:
+                self.apply(settings)
+            except VoiceError:
+                return b""
+            return "\n".join(self.current_voice()).encode()
+
+        answer = (run_forked(probe) if self.may_fork else probe()).decode()
+        identifier, _, name = answer.partition("\n")
+        return identifier, name
 
     def current_voice(self) -> tuple[str, str]:
         """(identifier, name) of the selected voice; the identifier carries `+variant`."""
@@ -198,8 +220,7 @@ def _start_engine() -> _Engine:
         from pyttsx3.drivers import _espeak as espeak
     except (ImportError, OSError, RuntimeError) as exc:
         raise VoiceError(f"pyttsx3 cannot load espeak-ng: {exc}", hint=BOOTSTRAP_HINT) from exc
-    pyttsx3_driver = sys.modules.get("pyttsx3.drivers.espeak")
-    if pyttsx3_driver is not None and pyttsx3_driver.EspeakDriver._moduleInitialized:
+    if _pyttsx3_started():
         # espeak cannot be initialised twice; pyttsx3's driver hard-codes this rate too.
         return _Engine(espeak, 22050)
     data = os.environ.get("ESPEAK_DATA_PATH")
@@ -209,6 +230,11 @@ def _start_engine() -> _Engine:
     if sample_rate <= 0:
         raise VoiceError(f"espeak-ng found no usable data at {data}", hint=BOOTSTRAP_HINT)
     return _Engine(espeak, sample_rate)
+
+
+def _pyttsx3_started() -> bool:
+    pyttsx3_driver = sys.modules.get("pyttsx3.drivers.espeak")
+    return pyttsx3_driver is not None and bool(pyttsx3_driver.EspeakDriver._moduleInitialized)
 
 
 def list_engine_voices() -> list[EngineVoice]:
@@ -321,8 +347,7 @@ class EspeakSpeaker:
         self._settings = settings
         self._engine = _engine()
         with self._engine.lock:
-            self._engine.apply(settings)
-            identifier, name = self._engine.current_voice()
+            identifier, name = self._engine.confirm(settings)
         if not _voice_taken(settings.voice, identifier, name):
             raise _unknown_voice(settings.voice)
         self.voice_id = identifier
@@ -334,11 +359,29 @@ class EspeakSpeaker:
         )
 
     def synthesize(self, text: str) -> RawSpeech:
+        """The phrase as espeak speaks it from its initial state, whatever it said before.
+
+        espeak-ng keeps state from one utterance to the next that no API resets (among
+        others the pitch flutter's phase, a static in wavegen.c), so the same phrase
+        came out 1-23 ms longer or shorter depending on what the process had said, and a
+        build depended on what the speech cache held. So this process's espeak never
+        speaks: each phrase is spoken in a forked copy of it (about 4 ms), which starts
+        from the state left by initialisation and voice selection alone.
+        """
         engine = self._engine
         with engine.lock:
-            # Re-applied every time (0.1 ms): the engine is shared by all speakers.
-            engine.apply(self._settings)
-            return RawSpeech(engine.synth(text), engine.sample_rate)
+            if not engine.may_fork:
+                return RawSpeech(self._speak(text), engine.sample_rate)
+            try:
+                samples = run_forked(lambda: self._speak(text))
+            except ForkedError as exc:
+                raise VoiceError(f"espeak-ng failed on {text[:40]!r}: {exc}") from None
+            return RawSpeech(samples, engine.sample_rate)
+
+    def _speak(self, text: str) -> bytes:
+        # Re-applied every time (0.1 ms): the engine is shared by all speakers.
+        self._engine.apply(self._settings)
+        return self._engine.synth(text)
 
 
 register(EspeakEngine())
