@@ -7,10 +7,11 @@ espeak-ng under the soname `libespeak-ng.so.1`, and in a process where the espea
 engine has loaded the real library with RTLD_GLOBAL it resolves into that one and
 crashes. A fresh interpreter running these functions never loads espeak's library.
 
-Each worker loads the model once, with one onnxruntime thread (two threads spin and
-are slower than one; parallelism comes from the worker processes), and turns each text
-into mono 16-bit speech: each sentence trimmed, sentences joined by a fixed pause, the
-whole clip levelled to a common loudness, then scaled by the profile's volume.
+The worker loads the model once, with one onnxruntime thread per run (onnxruntime's
+own two threads spin and are slower than one; parallelism comes from running phrases
+side by side), and turns each text into mono 16-bit speech: each sentence trimmed,
+sentences joined by a fixed pause, the whole clip levelled to a common loudness, then
+scaled by the profile's volume.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from audiogen.speech.clip import PAD_MS, SILENCE_AMPLITUDE, RawSpeech
@@ -54,26 +57,40 @@ class Options:
 
 
 class WorkerError(Exception):
-    """A failure the user can act on, carried back to the main process (plain
-    arguments, so that it pickles): the message and a hint."""
+    """A failure carried back to the main process, in plain arguments so that it
+    pickles: the message, a hint, and whether the user can fix it (bad phonemes)."""
 
 
-_VOICE: Any = None
-_OPTIONS: Options | None = None
+def serve(options: Options, threads: int, connection: Connection) -> None:
+    """The worker process: load the model once, receive the texts, and send back
+    (index, RawSpeech or WorkerError) for each text as soon as it is spoken.
+
+    The texts are spoken by `threads` threads sharing the one model: onnxruntime's run
+    releases the GIL and is safe to call concurrently, so two threads on two cores go
+    nearly twice as fast as one, with one copy of the model in memory instead of one
+    per process (the output is the same sample for sample).
+    """
+    try:
+        _ensure_cwd()
+        voice = load_voice(options.package)
+        texts: list[str] = connection.recv()
+        with ThreadPoolExecutor(threads, thread_name_prefix="piper") as pool:
+            futures = {pool.submit(synthesize, voice, options, t): i for i, t in enumerate(texts)}
+            for future in as_completed(futures):
+                connection.send((futures[future], _outcome(future)))
+    except (BrokenPipeError, EOFError):
+        return  # the main process stopped listening: nothing left to do
+    except Exception as exc:  # the model failed to load: say why instead of dying
+        connection.send((-1, WorkerError(f"{type(exc).__name__}: {exc}", None, False)))
 
 
-def start(options: Options) -> None:
-    """The pool's initializer: load the model once for every phrase this worker says."""
-    global _VOICE, _OPTIONS
-    _ensure_cwd()
-    _VOICE, _OPTIONS = load_voice(options.package), options
-
-
-def speak(text: str) -> RawSpeech:
-    """The pool's task: one text, spoken with the worker's model and options."""
-    if _VOICE is None or _OPTIONS is None:
-        raise RuntimeError("piper worker used before start()")
-    return synthesize(_VOICE, _OPTIONS, text)
+def _outcome(future: Future[RawSpeech]) -> RawSpeech | WorkerError:
+    try:
+        return future.result()
+    except WorkerError as exc:
+        return exc
+    except Exception as exc:
+        return WorkerError(f"{type(exc).__name__}: {exc}", None, False)
 
 
 def _ensure_cwd() -> None:
@@ -138,6 +155,7 @@ def check_phonemes(known: Any, text: str) -> None:
             raise WorkerError(
                 f"unknown phonemes {' '.join(missing)} in [[{block}]]",
                 f"write IPA as espeak-ng does (U+0261 for g): {names}",
+                True,
             )
 
 
