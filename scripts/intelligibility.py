@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from audiogen.pipeline import render_timeline  # noqa: E402
-from audiogen.plan.numbers import speak_numbers  # noqa: E402
+from audiogen.plan.spoken import speak_numbers  # noqa: E402
 from audiogen.speech.cache import SpeechCache  # noqa: E402
 from audiogen.workout.loader import Overrides, load_workout  # noqa: E402
 
@@ -73,7 +73,7 @@ def spoken_cues(workout_path: Path, voice: str, cache: Path) -> dict[str, Any]:
     """Each distinct utterance of the workout, as the voice says it (AudioSegments)."""
     workout = load_workout(workout_path, Overrides(voice=voice))
     clips = render_timeline(workout, cache=SpeechCache(cache)).clips
-    return {speak_numbers(text): clip for text, clip in clips.items()}
+    return {speak_numbers(text, workout.language): clip for text, clip in clips.items()}
 
 
 def to_16k(clip: Any) -> Any:

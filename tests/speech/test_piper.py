@@ -8,6 +8,7 @@ piper and the model), so the seed workout is spoken once per session and shared.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from tests import rules
 
 SEED = Path("workouts/strength-for-runners.yaml")
 GOBLET = "[[ˈɡɑːblɪt]]"  # noqa: RUF001  (IPA, as Piper and espeak-ng spell it)
+LUNGE = "[[lˈʌndʒ]]"  # noqa: RUF001
 MISSING = find_engine("piper").unavailable()
 needs_natural = pytest.mark.skipif(
     MISSING is not None, reason=f"the natural voice is not installed here: {MISSING}"
@@ -44,6 +46,8 @@ work: 6s
 rest: 4s
 rounds: 1
 voice: natural
+pronounce:
+  Lunge: "{LUNGE}"
 exercises:
   - name: Goblet Squat
     say: "{GOBLET} squat"
@@ -241,7 +245,11 @@ def test_a_build_with_the_natural_voice_is_mastered_like_espeak(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     measured = measure_file(output)
     assert abs(measured.integrated - -16) <= 1 and measured.true_peak <= -1
-    assert "[[" not in output.with_suffix(".vtt").read_text()  # `say` is never shown
+    # `say` and `pronounce` reach the engine, and are never shown.
+    assert "[[" not in output.with_suffix(".vtt").read_text()
+    cues = json.loads(output.with_suffix(".json").read_text())["cues"]
+    said = {c.get("say") for c in cues} - {None}
+    assert any(GOBLET in s for s in said) and any(LUNGE in s for s in said), said
 
 
 @needs_natural
