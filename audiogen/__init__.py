@@ -13,6 +13,8 @@ Every failure a user can fix is an `AudiogenError` with a message and an exit co
 
 __version__ = "0.2.0"
 
+from typing import TYPE_CHECKING, Any
+
 from audiogen.errors import (
     AudiogenError,
     EncoderError,
@@ -22,10 +24,36 @@ from audiogen.errors import (
     VoiceError,
     WorkoutError,
 )
-from audiogen.pipeline import BuildResult, Rendered, build_workout, render_timeline
-from audiogen.plan.timeline import Timeline
-from audiogen.workout.loader import Overrides, load_workout, parse_workout
-from audiogen.workout.model import Workout
+
+if TYPE_CHECKING:
+    from audiogen.pipeline import BuildResult, Rendered, build_workout, render_timeline
+    from audiogen.plan.timeline import Timeline
+    from audiogen.workout.loader import Overrides, load_workout, parse_workout
+    from audiogen.workout.model import Workout
+
+# The rest of the API is imported when first used: a process that needs one module of
+# the package (a speech worker, `audiogen --help`) does not pay for the whole pipeline.
+_LAZY = {
+    "BuildResult": "audiogen.pipeline",
+    "Rendered": "audiogen.pipeline",
+    "build_workout": "audiogen.pipeline",
+    "render_timeline": "audiogen.pipeline",
+    "Timeline": "audiogen.plan.timeline",
+    "Overrides": "audiogen.workout.loader",
+    "load_workout": "audiogen.workout.loader",
+    "parse_workout": "audiogen.workout.loader",
+    "Workout": "audiogen.workout.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'audiogen' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "AudiogenError",

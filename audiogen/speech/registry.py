@@ -9,9 +9,9 @@ else in audiogen names an engine: profiles say `engine: <name>`, and `voices`,
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from audiogen.errors import VoiceChoiceError
 from audiogen.speech.clip import RawSpeech
@@ -60,6 +60,16 @@ class Speaker(Protocol):
         ...
 
     def synthesize(self, text: str) -> RawSpeech: ...
+
+
+@runtime_checkable
+class BatchSpeaker(Speaker, Protocol):
+    """A speaker that is faster given many phrases at once (a slow engine that spreads
+    them over worker processes). Optional: the resolver falls back to `synthesize`."""
+
+    def synthesize_many(self, texts: Sequence[str]) -> Iterator[RawSpeech]:
+        """The speech of each text, in order, each yielded as soon as it is ready."""
+        ...
 
 
 class SpeechEngine(Protocol):

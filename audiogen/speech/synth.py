@@ -7,14 +7,15 @@ which engine speaks is decided here, by asking the registry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from audiogen.core.pcm import SAMPLE_RATE, pcm_segment
 from audiogen.core.text import close_matches
 from audiogen.errors import Position, VoiceChoiceError, VoiceError, WorkoutError
 from audiogen.speech import engines as _builtin_engines  # registers the built-in engines
-from audiogen.speech.registry import Speaker, SpeechEngine, find_engine
+from audiogen.speech.clip import RawSpeech
+from audiogen.speech.registry import BatchSpeaker, Speaker, SpeechEngine, find_engine
 from audiogen.workout.model import VoiceProfile
 
 if TYPE_CHECKING:
@@ -32,6 +33,21 @@ class Synthesizer(Protocol):
     def synthesize(self, text: str) -> AudioSegment: ...
 
 
+@runtime_checkable
+class BatchSynthesizer(Synthesizer, Protocol):
+    """A synthesizer that speaks many phrases at once faster than one by one."""
+
+    def synthesize_many(self, texts: Sequence[str]) -> Iterator[AudioSegment]: ...
+
+
+def synthesize_all(synth: Synthesizer, texts: Sequence[str]) -> Iterator[AudioSegment]:
+    """Each of `texts`, in order: all at once where the synthesizer can, else one by one."""
+    if isinstance(synth, BatchSynthesizer):
+        yield from synth.synthesize_many(texts)
+    else:
+        yield from (synth.synthesize(text) for text in texts)
+
+
 class EngineSynthesizer:
     """A registered engine's speaker, its output trimmed and resampled to the track's rate."""
 
@@ -40,9 +56,21 @@ class EngineSynthesizer:
         self.key = speaker.key
 
     def synthesize(self, text: str) -> AudioSegment:
-        raw = self.speaker.synthesize(check_text(text)).trimmed()
-        clip = pcm_segment(raw.samples, raw.sample_rate)
-        return clip if raw.sample_rate == SAMPLE_RATE else clip.set_frame_rate(SAMPLE_RATE)
+        return _finish(self.speaker.synthesize(check_text(text)))
+
+    def synthesize_many(self, texts: Sequence[str]) -> Iterator[AudioSegment]:
+        plain = [check_text(text) for text in texts]
+        if isinstance(self.speaker, BatchSpeaker):
+            yield from map(_finish, self.speaker.synthesize_many(plain))
+        else:
+            yield from (_finish(self.speaker.synthesize(text)) for text in plain)
+
+
+def _finish(raw: RawSpeech) -> AudioSegment:
+    """Trimmed and at the track's rate."""
+    trimmed = raw.trimmed()
+    clip = pcm_segment(trimmed.samples, trimmed.sample_rate)
+    return clip if trimmed.sample_rate == SAMPLE_RATE else clip.set_frame_rate(SAMPLE_RATE)
 
 
 def check_text(text: str) -> str:

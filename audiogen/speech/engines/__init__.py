@@ -4,6 +4,6 @@ One module per engine; a new engine is a new module here (added to the list belo
 any module of a plugin or test that calls `audiogen.speech.registry.register`.
 """
 
-from audiogen.speech.engines import espeak, system_voices
+from audiogen.speech.engines import espeak, piper, system_voices
 
-__all__ = ["espeak", "system_voices"]
+__all__ = ["espeak", "piper", "system_voices"]
