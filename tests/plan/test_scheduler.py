@@ -90,6 +90,25 @@ def test_rule10_rests_are_never_silent_for_long(workout: Workout) -> None:
     rules.rule10_rests_are_never_silent_for_long(workout, build(workout))
 
 
+def test_a_rest_full_of_what_it_must_carry_drops_its_rest_call_with_a_reason() -> None:
+    """Found by hypothesis: a 10 s rest before an AMRAP holds the next name, the circuit
+    and the countdown, with no room left for "Rest"; rule 10 allows that, listed."""
+    cues = "{tips: 0, next_up: false, halfway: false, time_left: [], rounds: false}"
+    text = f"""title: Test
+blocks:
+  - {{name: Warm-up, work: 8s, rest: 0, rest_after: 10s, cues: {cues}, exercises: [Burpee]}}
+  - name: Warm-up
+    format: amrap
+    time: 61s
+    cues: {{countdown: 2, rest: false, get_ready: 0}}
+    exercises: [Squat Squat, Squat Squat, Squat Squat]
+"""
+    workout = parse_workout(text, source="w.yaml")
+    timeline = build(workout)
+    rules.rule10_rests_are_never_silent_for_long(workout, timeline)
+    assert [d.role for d in timeline.dropped] == [Role.REST]
+
+
 @settings(max_examples=100, deadline=None)
 @given(workouts)
 def test_rule11_long_texts_never_stretch_the_clock(workout: Workout) -> None:
