@@ -115,4 +115,15 @@ def _terminated(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
-    cli(prog_name="audiogen")
+    try:
+        cli(prog_name="audiogen")
+    except KeyboardInterrupt:
+        # Between commands' own handling (option parsing, click's exit): same word, same code.
+        click.echo("\naudiogen: interrupted.", err=True)
+        raise SystemExit(130) from None
+    finally:
+        # Once the command has finished, a late Ctrl-C or SIGTERM changes nothing: the
+        # process ends with the command's exit code instead of dying of the signal while
+        # Python shuts down (joining threads, flushing), which gave exit -2 and a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
