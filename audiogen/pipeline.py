@@ -256,7 +256,7 @@ class EncodeJob:
         """Mix the voice (over the music `bed`, if any) and encode it once, through a
         safety limiter if `limit` or the voice asks for one (rare: see VoiceMix)."""
         chunks = self.mix(voice, bed, report=True)
-        limited = limit or voice.needs_limiter
+        limited = limit
         filters = [final_limiter(self.target.true_peak - 0.5)] if limited else []
         meta = _track_meta(self.workout, self.timeline, cover=False)
         chapters = chapters_for(self.timeline)

@@ -7,29 +7,32 @@ a second full-length ffmpeg pass, so the work is split where it is cheap:
 1. Each distinct phrase is processed once (`condition_speech`): all of them in one short
    ffmpeg run at the engine's rate, through an all-pass "phase rotator", gain and a
    look-ahead limiter, then resampled to 44.1 kHz. Beeps are scaled, not limited.
-2. The mix of those clips is measured with ffmpeg's `ebur128` on a condensed stream:
-   every cue with at least 400 ms of its surrounding silence, longer silences cut in
-   whole 100 ms steps (`condensed_timeline`). The 400 ms gating blocks that touch a cue
-   are then exactly those of the full mix, at the same phase of ffmpeg's 100 ms block
-   grid, and every block left out is digital silence, below the -70 LUFS absolute gate
-   and so never counted: the integrated loudness is that of the full mix, from about a
-   third of its length (measured: -16.0 on both for a 32-minute workout).
-3. What is missing to the target is applied as plain gain to the clips and beeps, so
-   the full-length encode needs no filter at all. What bounds the final true peak is
-   how loud the limited speech is for its ceiling; if the gain would lift the peaks past
-   the limit, the speech is processed again with more gain into the limiter.
+2. The mix of those clips is measured in process (measure.py, bs1770.py): each distinct
+   sound K-weighted once and its energy placed wherever it plays, gated as BS.1770
+   says. Nothing track-long is rendered, and the loudness of the mix for any gains of
+   its sounds is a sum over a few thousand numbers.
+3. The true peak of every processed clip is measured too (8x interpolation): a sample
+   limiter leaves inter-sample peaks, up to 0.5 dB over its ceiling once resampled,
+   most on sibilants and plosives ("Next up: Child's Pose"). What is missing to the
+   target is then applied as gain to clips and beeps, except that no clip is lifted
+   past the true-peak target: a clip that would be is held at it, and the others get a
+   little more to keep the loudness (`fit_gains`). If that would hold some phrase more
+   than `MAX_HELD_DB` under the rest, the speech is processed again with more gain into
+   the limiter. The full-length encode then needs no filter at all.
 
 The target (`LoudnessTarget.for_codec`) allows for what the codec does: LAME takes a
 little loudness off and every lossy codec adds a little true peak. With a cache, the
-processed clips and the measurement are kept, so a rebuild repeats none of this.
+processed clips are kept, so a rebuild does not run the limiter again.
 
 With a music bed (see music.py) the voice is normalized the same way, the bed is set
-relative to it, and the whole stereo mix is measured once before it is encoded (the
-music fills the silences the condensed stream relies on).
+relative to it, and the loudness of the stereo mix is worked out from the same energies
+and the bed's, measured while it is decoded (music_loudness.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 import subprocess
 from collections.abc import Mapping
@@ -37,8 +40,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from audiogen.audio.beeps import BEEP_DBFS, render_beep
+from audiogen.audio.bs1770 import true_peak_db
 from audiogen.audio.level_memo import LevelMemo
-from audiogen.audio.measure import condensed_timeline, measure_mix
+from audiogen.audio.measure import MixEnergy, mix_energy, segment_samples
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
 from audiogen.errors import EncoderError
@@ -53,9 +57,11 @@ TARGET_LUFS = -16.0
 TRUE_PEAK_LIMIT_DBTP = -1.0
 # The speech limiter's ceiling, in sample peak. Where it sits does not matter much: the
 # gain after it is measured, and what bounds the final true peak is how loud the
-# limited speech is for its peak (see `_peak_excess`).
+# limited speech is for its peak (see `fit_gains`).
 SPEECH_CEILING_DBFS = -3.0
-# Resampling the limited speech to 44.1 kHz lifts its true peak by up to this much.
+# Resampling the limited speech to 44.1 kHz lifts its true peak above the limiter's
+# ceiling: typically 0.3 dB, for the first guess of the gain (`max_plr`); every clip's
+# true peak is then measured.
 RESAMPLE_OVERSHOOT_DB = 0.3
 # Limiter timing: a 5 ms look-ahead catches plosives; a 60 ms release is long enough
 # not to distort voiced sounds (periods of 5-10 ms) and short enough not to pump.
@@ -82,6 +88,11 @@ PLR_PER_DB_GAIN = 0.35
 _GUESS_MARGIN_DB = 0.5
 MAX_SPEECH_GAIN_DB = 24.0
 MAX_PASSES = 3
+# A phrase held this much under the rest (at the true-peak target) is not heard as
+# quieter; more, and the speech is limited harder instead.
+MAX_HELD_DB = 1.0
+_FIT_ROUNDS = 12
+_FIT_TOLERANCE_LU = 0.01
 # Beep peaks sit this far above the voice's loudness: a 150-500 ms sine then measures
 # about as loud as the speech, clearly heard without piercing.
 BEEP_PEAK_OVER_VOICE_DB = 3.0
@@ -132,23 +143,38 @@ class VoiceMix:
     clips: dict[str, AudioSegment]
     beeps: dict[Role, AudioSegment]
     speech_gain_db: float  # before the limiter
-    trim_db: float  # after it, from the measurement of the mix
+    trim_db: float  # after it, for beeps and every phrase not held at the peak target
     measured_lufs: float  # the mix before the trim
     passes: int
-    # True if even the last pass left speech peaks that the trim lifts past the limit:
-    # the encoder then needs a limiter of its own (`final_limiter`). Not seen in practice.
-    needs_limiter: bool = False
-
-    @property
-    def peak_dbfs(self) -> float:
-        """An upper bound of the speech's true peak."""
-        return SPEECH_CEILING_DBFS + RESAMPLE_OVERSHOOT_DB + self.trim_db
+    # The highest true peak (dBTP) of any clip, as mixed: at most the target's.
+    peak_dbtp: float
+    # How far the phrase held most below the common trim is held (0: none is).
+    held_db: float = 0.0
 
     def louder(self, gain_db: float) -> VoiceMix:
         """The same voice with `gain_db` more on clips and beeps (a correction)."""
         clips = {text: clip.apply_gain(gain_db) for text, clip in self.clips.items()}
         beeps = {role: beep.apply_gain(gain_db) for role, beep in self.beeps.items()}
-        return replace(self, clips=clips, beeps=beeps, trim_db=self.trim_db + gain_db)
+        return replace(
+            self,
+            clips=clips,
+            beeps=beeps,
+            trim_db=self.trim_db + gain_db,
+            peak_dbtp=self.peak_dbtp + gain_db,
+        )
+
+
+@dataclass(frozen=True)
+class FittedGains:
+    """The gain after the limiter: common, and per phrase where held at the peak target."""
+
+    common: float
+    speech: dict[str, float]
+    lufs: float  # of the mix with these gains
+    held: float
+
+
+_UNFITTED = FittedGains(0.0, {}, -math.inf, 0.0)
 
 
 def _allowance(kbps: int, below: tuple[tuple[int, float], ...], otherwise: float) -> float:
@@ -164,10 +190,10 @@ def normalize_voice(
     sample_rate: int = SAMPLE_RATE,
     cache: SpeechCache | None = None,
 ) -> VoiceMix:
-    """Process the speech and bring the voice mix to `target`, measured on the mix.
+    """Process the speech and bring the voice mix to `target`, measured on the mix, with
+    no clip's true peak past the target's.
 
-    With a `cache`, processed clips and measurements are kept for the next build of the
-    same phrases (an unchanged rebuild then runs no ffmpeg here at all).
+    With a `cache`, processed clips are kept for the next build of the same phrases.
     """
     target = target or LoudnessTarget()
     memo = LevelMemo(cache, sample_rate, _chain()) if cache is not None else None
@@ -175,16 +201,76 @@ def normalize_voice(
     gain = first_speech_gain(clips, target)
     for passes in range(1, MAX_PASSES + 1):
         conditioned = _conditioned(clips, gain, sample_rate, memo)
-        measured = _measured(timeline, conditioned, beeps, sample_rate, memo)
+        measured, peaks, fitted = _fitted(timeline, conditioned, beeps, target, sample_rate, memo)
         if math.isinf(measured):  # nothing audible at all: leave it be
-            return VoiceMix(conditioned, beeps, gain, 0.0, measured, passes)
-        excess = _peak_excess(measured, target)
-        if excess <= 0 or passes == MAX_PASSES or gain >= MAX_SPEECH_GAIN_DB:
+            return VoiceMix(conditioned, beeps, gain, 0.0, measured, passes, -math.inf)
+        if fitted.held <= MAX_HELD_DB or passes == MAX_PASSES or gain >= MAX_SPEECH_GAIN_DB:
             break
         # Too quiet for its peaks: limit harder. The margin avoids a third pass.
-        gain = min(MAX_SPEECH_GAIN_DB, gain + excess / PLR_PER_DB_GAIN + _GUESS_MARGIN_DB)
-    voice = VoiceMix(conditioned, beeps, gain, 0.0, measured, passes, needs_limiter=excess > 0)
-    return voice.louder(target.lufs - measured)
+        gain = min(MAX_SPEECH_GAIN_DB, gain + fitted.held / PLR_PER_DB_GAIN + _GUESS_MARGIN_DB)
+    return _apply(conditioned, beeps, gain, measured, passes, peaks, fitted)
+
+
+def _fitted(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    target: LoudnessTarget,
+    sample_rate: int,
+    memo: LevelMemo | None,
+) -> tuple[float, dict[str, float], FittedGains]:
+    """The mix's loudness, each clip's true peak and the fitted gains, from the memo if
+    it has them (a rebuild of the same workout then skips the measuring too)."""
+    key = memo.mix_key(timeline, clips, beeps) + f"|{target}" if memo else ""
+    known = memo.measurement(hashlib.sha256(key.encode()).hexdigest()) if memo else None
+    if known is not None:
+        fitted = FittedGains(known["common"], known["speech"], known["lufs"], known["held"])
+        return float(known["measured"]), dict(known["peaks"]), fitted
+    energy = mix_energy(timeline, clips, beeps, sample_rate=sample_rate)
+    measured = energy.lufs()
+    peaks = {text: true_peak_db(segment_samples(clip)) for text, clip in clips.items()}
+    fitted = fit_gains(energy, peaks, target) if not math.isinf(measured) else _UNFITTED
+    if memo and not math.isinf(measured):
+        value = {"measured": measured, "peaks": peaks, **dataclasses.asdict(fitted)}
+        memo.keep_measurement(hashlib.sha256(key.encode()).hexdigest(), value)
+    return measured, peaks, fitted
+
+
+def fit_gains(energy: MixEnergy, peaks: Mapping[str, float], target: LoudnessTarget) -> FittedGains:
+    """The common gain that brings the mix to `target.lufs` with every phrase whose true
+    peak it would lift past `target.true_peak` held at that peak instead.
+
+    Holding phrases back lowers the loudness, so the common gain is raised by what is
+    still missing until the two agree (a few rounds, each a sum over sub-blocks).
+    """
+    common = target.lufs - energy.lufs()
+    speech: dict[str, float] = {}
+    lufs = -math.inf
+    for _ in range(_FIT_ROUNDS):
+        speech = {text: min(common, target.true_peak - peak) for text, peak in peaks.items()}
+        lufs = energy.lufs(speech, common)
+        if abs(target.lufs - lufs) < _FIT_TOLERANCE_LU:
+            break
+        common += target.lufs - lufs
+    held = max((common - value for value in speech.values()), default=0.0)
+    return FittedGains(common, speech, lufs, max(0.0, held))
+
+
+def _apply(
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    gain: float,
+    measured: float,
+    passes: int,
+    peaks: Mapping[str, float],
+    fitted: FittedGains,
+) -> VoiceMix:
+    """The clips and beeps with the fitted gains applied."""
+    gains = fitted.speech
+    louder = {text: clip.apply_gain(gains[text]) for text, clip in clips.items()}
+    scaled = {role: beep.apply_gain(fitted.common) for role, beep in beeps.items()}
+    peak = max((peaks[text] + gains[text] for text in clips), default=-math.inf)
+    return VoiceMix(louder, scaled, gain, fitted.common, measured, passes, peak, fitted.held)
 
 
 def _conditioned(
@@ -198,31 +284,9 @@ def _conditioned(
     return {text: found[text] if text in found else made[text] for text in clips}
 
 
-def _measured(
-    timeline: Timeline,
-    clips: Mapping[str, AudioSegment],
-    beeps: Mapping[Role, AudioSegment],
-    sample_rate: int,
-    memo: LevelMemo | None,
-) -> float:
-    if memo is None:
-        return measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
-    key = memo.mix_key(condensed_timeline(timeline), clips, beeps)
-    known = memo.measurement(key)
-    if known is None:
-        known = measure_mix(timeline, clips, beeps, sample_rate=sample_rate)
-        memo.keep_measurement(key, known)
-    return known
-
-
 def _chain() -> str:
     """The processing chain as text, for the memo's keys."""
     return "|".join([",".join(SPEECH_PREFILTER), final_limiter()])
-
-
-def _peak_excess(measured: float, target: LoudnessTarget) -> float:
-    """How far (dB) the speech peaks would pass the limit once the mix is at the target."""
-    return SPEECH_CEILING_DBFS - measured - target.max_plr
 
 
 def first_speech_gain(clips: Mapping[str, AudioSegment], target: LoudnessTarget) -> float:
@@ -317,9 +381,3 @@ def _filter_pcm(data: bytes, rate: int, chain: str, out_rate: int) -> bytes:
         log = _ffmpeg.tail_lines(done.stderr.decode(errors="replace"))
         raise EncoderError(f"ffmpeg failed to process the speech:\n{log}")
     return done.stdout
-
-
-# --- measuring --------------------------------------------------------------------------
-
-
-# --- remembering work between builds ----------------------------------------------------

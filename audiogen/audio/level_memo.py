@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audiogen.core.files import atomic_write_text
 from audiogen.errors import EncoderError
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 # Bump when the processing chain or the measurement changes: old entries are then never
 # looked up again.
-MEMO_VERSION = 2
+MEMO_VERSION = 3
 
 
 class LevelMemo:
@@ -72,16 +73,18 @@ class LevelMemo:
         text = repr((MEMO_VERSION, self._rate, timeline.duration_ms, layout))
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def measurement(self, key: str) -> float | None:
+    def measurement(self, key: str) -> dict[str, Any] | None:
+        """What `keep_measurement` kept under `key`, or None."""
         try:
-            return float((self._folder / key).read_text(encoding="ascii"))
+            found = json.loads((self._folder / key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return found if isinstance(found, dict) else None
 
-    def keep_measurement(self, key: str, value: float) -> None:
+    def keep_measurement(self, key: str, value: Mapping[str, Any]) -> None:
         # A read-only or full cache must not fail the build: it just stays cold.
         with contextlib.suppress(OSError, EncoderError):
-            atomic_write_text(self._folder / key, repr(value), encoding="ascii")
+            atomic_write_text(self._folder / key, json.dumps(value), encoding="utf-8")
 
 
 def _digest(clip: AudioSegment) -> str:

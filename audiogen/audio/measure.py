@@ -1,5 +1,5 @@
-"""Measuring loudness with ffmpeg's `ebur128`: a file, a PCM stream, or a voice mix
-from a condensed stream that holds every cue and only as much silence as the gate sees.
+"""Measuring loudness: a file or a PCM stream with ffmpeg's `ebur128`; the mix of a
+timeline in process, from its distinct sounds (bs1770.py), without rendering it.
 """
 
 from __future__ import annotations
@@ -7,13 +7,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audiogen.audio.mixer import render_pcm
+import numpy as np
+
+from audiogen.audio.bs1770 import (
+    SUB_BLOCK_MS,
+    Floats,
+    Placed,
+    integrated_lufs,
+    k_weighted_power,
+    place,
+    sum_placed,
+)
 from audiogen.core import ffmpeg as _ffmpeg
-from audiogen.core.pcm import SAMPLE_RATE
+from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import CueKind, Role, Timeline
 
@@ -21,14 +31,7 @@ if TYPE_CHECKING:
     from pydub import AudioSegment
 
 
-# ffmpeg ebur128 gates 400 ms blocks on a 100 ms grid; blocks of digital silence fall
-# below its -70 LUFS absolute gate and never count.
-BLOCK_MS = 400
-
-
-HOP_MS = 100
-
-
+# Below ffmpeg's absolute gate: what it reports for silence.
 _SILENCE_LUFS = -70.0
 
 
@@ -38,6 +41,62 @@ class Measurement:
     true_peak: float | None = None  # dBTP, when asked for
 
 
+@dataclass(frozen=True)
+class MixEnergy:
+    """The K-weighted energy every cue of a timeline puts into each 100 ms sub-block,
+    kept by sound so that each sound's gain can still change (see bs1770.py)."""
+
+    sub_blocks: int
+    sub_block: int  # samples
+    speech: Mapping[str, tuple[Placed, ...]]
+    beeps: tuple[Placed, ...]
+
+    def sub_block_energy(
+        self, speech_db: Mapping[str, float] | None = None, beep_db: float = 0.0
+    ) -> Floats:
+        """Energies with each phrase `speech_db[text]` (default 0) and every beep
+        `beep_db` louder."""
+        gains = speech_db or {}
+        beep = 10 ** (beep_db / 10)
+        placed = [(p, beep) for p in self.beeps]
+        for text, where in self.speech.items():
+            power = 10 ** (gains.get(text, 0.0) / 10)
+            placed += [(p, power) for p in where]
+        return sum_placed(placed, self.sub_blocks)
+
+    def lufs(self, speech_db: Mapping[str, float] | None = None, beep_db: float = 0.0) -> float:
+        """Integrated loudness of the mono mix, with gains as in `sub_block_energy`."""
+        energy = self.sub_block_energy(speech_db, beep_db)
+        return integrated_lufs(energy, self.sub_block)
+
+
+def mix_energy(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    *,
+    sample_rate: int = SAMPLE_RATE,
+) -> MixEnergy:
+    """Each distinct sound K-weighted once, its energy placed wherever it plays."""
+    sub_block = sample_rate * SUB_BLOCK_MS // 1000
+    total = ms_to_samples(timeline.duration_ms, sample_rate)
+    starts: dict[tuple[CueKind, str], list[int]] = {}
+    for cue in timeline.cues:
+        key = (cue.kind, cue.phrase if cue.kind is CueKind.SPEECH else str(cue.role))
+        starts.setdefault(key, []).append(ms_to_samples(cue.start_ms, sample_rate))
+    speech: dict[str, tuple[Placed, ...]] = {}
+    beep_energy: list[Placed] = []
+    for (kind, name), at in starts.items():
+        sound = clips[name] if kind is CueKind.SPEECH else beeps[Role(name)]
+        power = k_weighted_power(segment_samples(sound), sample_rate)
+        placed = tuple(place(power, start, sub_block) for start in at)
+        if kind is CueKind.SPEECH:
+            speech[name] = placed
+        else:
+            beep_energy += placed
+    return MixEnergy(-(-total // sub_block), sub_block, speech, tuple(beep_energy))
+
+
 def measure_mix(
     timeline: Timeline,
     clips: Mapping[str, AudioSegment],
@@ -45,31 +104,13 @@ def measure_mix(
     *,
     sample_rate: int = SAMPLE_RATE,
 ) -> float:
-    """Integrated loudness (LUFS) of the mono mix of `timeline`, from its condensed form."""
-    short = condensed_timeline(timeline)
-    chunks = render_pcm(short, clips, beeps, sample_rate=sample_rate)
-    return measure_pcm(chunks, sample_rate=sample_rate, channels=1).integrated
+    """Integrated loudness (LUFS) of the mono mix of `timeline`, without rendering it."""
+    return mix_energy(timeline, clips, beeps, sample_rate=sample_rate).lufs()
 
 
-def condensed_timeline(timeline: Timeline) -> Timeline:
-    """The cues with every silence longer than 800 ms shortened, in whole 100 ms steps,
-    to between 800 and 900 ms (the lead-in to 400-500 ms, the tail to 400 ms).
-
-    Each cue keeps the 400 ms before and after it, the reach of any gating block that
-    overlaps it, so the integrated loudness is unchanged (see the module docstring).
-    """
-    cues = sorted(timeline.cues, key=lambda c: c.start_ms)
-    shifted = []
-    cut = 0
-    heard_until = -BLOCK_MS  # the lead-in needs only the 400 ms before the first cue
-    for cue in cues:
-        spare = cue.start_ms - heard_until - 2 * BLOCK_MS
-        if spare > 0:
-            cut += spare // HOP_MS * HOP_MS
-        shifted.append(replace(cue, start_ms=cue.start_ms - cut, end_ms=cue.end_ms - cut))
-        heard_until = max(heard_until, cue.end_ms)
-    end = max(0, min(timeline.duration_ms, heard_until + BLOCK_MS) - cut)
-    return Timeline(timeline.title, end, (), tuple(shifted))
+def segment_samples(segment: AudioSegment) -> Floats:
+    """A mono 16-bit segment's samples as floats, full scale 1.0."""
+    return np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float64) / 32768
 
 
 def measure_pcm(

@@ -388,7 +388,7 @@ def mix_peak(voice: VoiceMix, target: LoudnessTarget, music_peak: float, duck_db
     peaks in phase. Speech always has the bed fully ducked under it; beeps do not."""
     pan = 20 * math.log10(VOICE_PAN)
     beep = target.lufs + BEEP_PEAK_OVER_VOICE_DB + voice.trim_db + pan
-    worst = max(_add_db(voice.peak_dbfs + pan, music_peak + duck_db), _add_db(beep, music_peak))
+    worst = max(_add_db(voice.peak_dbtp + pan, music_peak + duck_db), _add_db(beep, music_peak))
     return worst > target.true_peak
 
 
