@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from audiogen.audio.bs1770 import Floats
 from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter, normalize_voice
-from audiogen.audio.measure import measure_pcm, voice_cues
+from audiogen.audio.measure import mix_energy, voice_cues
 from audiogen.audio.mixer import render_pcm
 from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice, open_music
 from audiogen.audio.music_file import check_music_file
+from audiogen.audio.music_loudness import bed_energy, fit_bed
 from audiogen.core.files import atomic_outputs, disk_error
 from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.core.scratch import sweep, sweep_temp, sweep_tree
@@ -64,6 +66,9 @@ class BuildResult:
     rendered: Rendered
     seconds: float
     split_folder: Path | None = None
+    # The integrated loudness of the audio sent to the encoder, worked out in process
+    # (LUFS): what the file measures, less what the codec takes off (LoudnessTarget).
+    loudness: float = -math.inf
 
     @property
     def timeline(self) -> Timeline:
@@ -158,9 +163,9 @@ def build_workout(
         parts_dir = temps[folder] if folder else None
         parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
         if bed is None:
-            job.encode(voice, temps[output], parts)
+            loudness = job.encode(voice, temps[output], parts)
         else:
-            job.encode_with_music(voice, bed, temps[output], parts)
+            loudness = job.encode_with_music(voice, bed, temps[output], parts)
         if spec.format is AudioFormat.MP3:
             write_tags(temps[output], timeline, _track_meta(workout, timeline))
         if parts_dir:
@@ -171,7 +176,8 @@ def build_workout(
         for path, text in sidecar_texts(output, timeline, about).items():
             _write_text(temps[path], text)
     sidecars = tuple(files[:-1])
-    return BuildResult(output, sidecars, rendered, time.perf_counter() - started, folder)
+    seconds = time.perf_counter() - started
+    return BuildResult(output, sidecars, rendered, seconds, folder, loudness)
 
 
 @dataclass(frozen=True)
@@ -252,9 +258,9 @@ class EncodeJob:
         *,
         bed: Iterable[bytes] | None = None,
         limit: bool = False,
-    ) -> None:
+    ) -> float:
         """Mix the voice (over the music `bed`, if any) and encode it once, through a
-        safety limiter if `limit` or the voice asks for one (rare: see VoiceMix)."""
+        safety limiter if `limit`. Returns the voice's loudness (LUFS)."""
         chunks = self.mix(voice, bed, report=True)
         limited = limit
         filters = [final_limiter(self.target.true_peak - 0.5)] if limited else []
@@ -269,6 +275,7 @@ class EncodeJob:
             parts=parts,
             filters=filters,
         )
+        return voice.lufs
 
     def mix(
         self, voice: VoiceMix, bed: Iterable[bytes] | None, *, report: bool = False
@@ -281,12 +288,13 @@ class EncodeJob:
 
     def encode_with_music(
         self, voice: VoiceMix, music: MusicBed, path: Path, parts: Sequence[Part]
-    ) -> None:
+    ) -> float:
         """Encode with the bed `music.volume_db` below the voice's loudness and ducked.
 
         The music changes the mix's loudness (between cues it fills blocks the gate used
-        to skip), so the whole mix is measured first; one gain then corrects voice and
-        music alike, which moves the loudness by exactly that gain, and it is encoded.
+        to skip). The loudness of the mix is worked out from the voice's energy and the
+        bed's (music_loudness.py), without rendering it; one gain then corrects voice
+        and music alike, which moves the loudness by exactly that gain, and it is encoded.
         """
         total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
         speech = voice_cues(self.timeline)
@@ -299,12 +307,23 @@ class EncodeJob:
                 return bed_chunks(decoded, envelope)
 
             level = self.target.lufs + music.volume_db - decoded.lufs
-            mixed = measure_pcm(self.mix(voice, bed(level)), sample_rate=SAMPLE_RATE, channels=2)
-            if not math.isinf(mixed.integrated):
-                correction = self.target.lufs - mixed.integrated
-                voice, level = voice.louder(correction), level + correction
+            fit = fit_bed(
+                self.voice_energy(voice),
+                bed_energy(
+                    decoded, Envelope.build(total, speech, level_db=0.0, duck_db=music.duck_db)
+                ),
+                target=self.target,
+                level_db=level,
+            )
+            voice, level = voice.louder(fit.voice_db), fit.bed_db
             peak = mix_peak(voice, self.target, decoded.true_peak + level, music.duck_db)
             self.encode(voice, path, parts, bed=bed(level), limit=peak)
+            return fit.lufs
+
+    def voice_energy(self, voice: VoiceMix) -> Floats:
+        """The K-weighted energy of the voice in each 100 ms of the track."""
+        energy = mix_energy(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
+        return energy.sub_block_energy()
 
 
 def choose_music(

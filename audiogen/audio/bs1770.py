@@ -45,14 +45,14 @@ def k_weighting_ir(rate: int) -> Floats:
     """The impulse response of the BS.1770 K-weighting filter at `rate`."""
     impulse = np.zeros(_IR_SAMPLES)
     impulse[0] = 1.0
-    shelf, highpass = _k_filters(rate)
+    shelf, highpass = k_filters(rate)
     return _biquad(_biquad(impulse, *shelf), *highpass)
 
 
 Coefficients = tuple[tuple[float, float, float], tuple[float, float, float]]
 
 
-def _k_filters(rate: int) -> tuple[Coefficients, Coefficients]:
+def k_filters(rate: int) -> tuple[Coefficients, Coefficients]:
     """(b, a) of the shelf and of the high-pass, designed for `rate` as libebur128 does."""
     f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
     k = math.tan(math.pi * f0 / rate)

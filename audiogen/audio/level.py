@@ -150,6 +150,8 @@ class VoiceMix:
     peak_dbtp: float
     # How far the phrase held most below the common trim is held (0: none is).
     held_db: float = 0.0
+    # The mix's loudness (LUFS) as it is now, worked out in process.
+    lufs: float = -math.inf
 
     def louder(self, gain_db: float) -> VoiceMix:
         """The same voice with `gain_db` more on clips and beeps (a correction)."""
@@ -161,6 +163,7 @@ class VoiceMix:
             beeps=beeps,
             trim_db=self.trim_db + gain_db,
             peak_dbtp=self.peak_dbtp + gain_db,
+            lufs=self.lufs + gain_db,
         )
 
 
@@ -270,7 +273,9 @@ def _apply(
     louder = {text: clip.apply_gain(gains[text]) for text, clip in clips.items()}
     scaled = {role: beep.apply_gain(fitted.common) for role, beep in beeps.items()}
     peak = max((peaks[text] + gains[text] for text in clips), default=-math.inf)
-    return VoiceMix(louder, scaled, gain, fitted.common, measured, passes, peak, fitted.held)
+    return VoiceMix(
+        louder, scaled, gain, fitted.common, measured, passes, peak, fitted.held, fitted.lufs
+    )
 
 
 def _conditioned(

@@ -1,10 +1,7 @@
 """The background music bed: looped to fill the track, faded, held under the voice, ducked.
 
-A `MusicBed` says which file and how loud. `open_music` decodes the file once with
-ffmpeg (MP3, WAV, FLAC, OGG, anything it reads) to 44.1 kHz stereo PCM in a scratch
-file, measures its loudness and true peak on the way, and when the music is shorter than
-the track replaces its last `LOOP_CROSSFADE_MS` with a crossfade into its own start: the
-loop then plays start to end once and [crossfade end .. end] ever after, with no seam.
+A `MusicBed` says which file and how loud. `open_music` (music_decode.py) decodes it
+once into a scratch file, ready to loop.
 
 `bed_chunks` streams the music with its gain envelope (fade in, fade out, the bed level,
 and the duck under every speech cue with raised-cosine attack and release) and
@@ -17,170 +14,48 @@ encoder on another core.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import itertools
 import math
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
-from typing import IO
 
 from audiogen.audio.level import BEEP_PEAK_OVER_VOICE_DB, LoudnessTarget, VoiceMix
-from audiogen.audio.measure import Measurement, parse_ebur128
-from audiogen.audio.music_file import check_music_kind, check_music_length
-from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.audio.music_decode import (
+    LOOP_CROSSFADE_MS,
+    RAMP_STEP,
+    LoopReader,
+    Music,
+    audioop_module,
+    crossfade,
+    open_music,
+)
 from audiogen.core.pcm import SAMPLE_RATE
-from audiogen.core.scratch import scratch_dir
-from audiogen.errors import EncoderError, MusicError
+from audiogen.errors import MusicError
 from audiogen.workout.model import MusicBed
 
-FRAME_BYTES = 4  # stereo s16le
-LOOP_CROSSFADE_MS = 500
+# Re-exported: what a caller of the music bed needs, in one place.
+__all__ = [
+    "LOOP_CROSSFADE_MS",
+    "Envelope",
+    "Music",
+    "MusicBed",
+    "MusicError",
+    "bed_chunks",
+    "crossfade",
+    "mix_peak",
+    "mix_with_voice",
+    "open_music",
+]
+
 FADE_IN_MS = 3000
 FADE_OUT_MS = 6000
 # The duck is fully down when a cue starts and starts to come back when it ends.
 DUCK_ATTACK_MS = 250
 DUCK_RELEASE_MS = 700
-RAMP_STEP = 64  # samples the gain is held for while it moves: 1.5 ms, about 0.1 dB
 # The mono voice goes to both channels 3 dB down: the same power, so the same loudness
 # by BS.1770, in the stereo mix as alone.
 VOICE_PAN = math.sqrt(0.5)
 _BLOCK = SAMPLE_RATE  # samples per block while the gain holds still
-
-
-# --- decoding and looping ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Music:
-    """The decoded music, ready to loop: raw stereo s16le at 44.1 kHz in `path`."""
-
-    path: Path
-    frames: int
-    loop_start: int  # where playback jumps back to at the end of the file
-    lufs: float
-    true_peak: float  # dBTP
-
-
-@contextlib.contextmanager
-def open_music(bed: MusicBed, frames_needed: int) -> Iterator[Music]:
-    """Decode `bed.file` (no more than needed) into a scratch file, removed afterwards."""
-    check_music_kind(bed.file)
-    with scratch_dir() as scratch:
-        raw = scratch / "music.raw"
-        extra = _crossfade_frames(frames_needed)  # a crossfade needs a little more
-        measured = _decode(bed.file, raw, (frames_needed + extra) / SAMPLE_RATE + 1)
-        frames = raw.stat().st_size // FRAME_BYTES
-        check_music_length(bed.file, frames)
-        if math.isinf(measured.integrated):
-            raise MusicError(f"music file {bed.file} is silent")
-        loop_start = 0 if frames >= frames_needed else _make_loop(raw, frames)
-        peak = measured.true_peak if measured.true_peak is not None else 0.0
-        yield Music(raw, raw.stat().st_size // FRAME_BYTES, loop_start, measured.integrated, peak)
-
-
-def _decode(source: Path, raw: Path, seconds: float) -> Measurement:
-    """Decode at most `seconds` of `source` into `raw`, measuring it on the way."""
-    graph = (
-        f"[0:a]aresample={SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo,"
-        "asplit[out][meter];[meter]ebur128=framelog=verbose:peak=true,anullsink"
-    )
-    command = [
-        *_ffmpeg.base_command(), "-loglevel", "info",
-        "-i", _ffmpeg.ffmpeg_path_arg(source), "-t", f"{seconds:.3f}", "-vn",
-        "-filter_complex", graph, "-map", "[out]",
-        "-f", "s16le", "-ac", "2", "-y", _ffmpeg.ffmpeg_path_arg(raw),
-    ]  # fmt: skip
-    try:
-        log = _ffmpeg.run_fed(command, [], what=f"decode the music file {source}")
-    except EncoderError as exc:
-        raise MusicError(
-            f"cannot read the music file {source}",
-            hint=f"use an MP3, WAV, FLAC or OGG file ({exc.message.splitlines()[-1]})",
-        ) from exc
-    return parse_ebur128(log)
-
-
-def _crossfade_frames(frames: int) -> int:
-    return min(SAMPLE_RATE * LOOP_CROSSFADE_MS // 1000, frames // 4)
-
-
-def _make_loop(raw: Path, frames: int) -> int:
-    """Replace the file's last crossfade length with tail-into-head; return the loop start.
-
-    Played once from the start, then from the loop start again and again, the music runs
-    on through the crossfade into its own beginning, every time.
-    """
-    fade = _crossfade_frames(frames)
-    with raw.open("r+b") as file:
-        head = file.read(fade * FRAME_BYTES)
-        file.seek((frames - fade) * FRAME_BYTES)
-        tail = file.read(fade * FRAME_BYTES)
-        file.seek((frames - fade) * FRAME_BYTES)
-        file.write(crossfade(tail, head))
-        file.truncate()
-    return fade
-
-
-def crossfade(outgoing: bytes, incoming: bytes) -> bytes:
-    """Crossfade two stereo s16le blocks of the same length at constant power.
-
-    What keeps the power constant depends on how alike the two are: for unrelated
-    music it is an equal-power fade (cos/sin), for a tail that repeats the head (a loop
-    made to wrap, like the bundled one) a plain linear fade, which then changes nothing
-    at all. So the gains are linear ones scaled by 1/sqrt(a^2 + b^2 + 2*rho*a*b), rho the
-    measured correlation of the two blocks.
-    """
-    audioop = _audioop()
-    rho = _correlation(outgoing, incoming)
-    frames = len(outgoing) // FRAME_BYTES
-    pieces = []
-    for start in range(0, frames, RAMP_STEP):
-        end = min(frames, start + RAMP_STEP)
-        b = (start + end) / 2 / frames
-        a = 1 - b
-        norm = math.sqrt(a * a + b * b + 2 * rho * a * b)
-        span = slice(start * FRAME_BYTES, end * FRAME_BYTES)
-        faded = audioop.mul(outgoing[span], 2, a / norm)
-        pieces.append(audioop.add(faded, audioop.mul(incoming[span], 2, b / norm), 2))
-    return b"".join(pieces)
-
-
-def _correlation(a: bytes, b: bytes) -> float:
-    """Correlation coefficient of two s16le blocks, clamped to [0, 1]."""
-    audioop = _audioop()
-    rms_a, rms_b = audioop.rms(a, 2), audioop.rms(b, 2)
-    if not a or rms_a == 0 or rms_b == 0:
-        return 0.0
-    # findfactor(a, b) = sum(a*b) / sum(b*b): scaled, that is sum(a*b) / (|a| |b|).
-    rho = audioop.findfactor(a, b) * rms_b / rms_a
-    return float(min(1.0, max(0.0, rho)))
-
-
-class _LoopReader:
-    """Reads the music's frames in order, forever, jumping back to the loop start."""
-
-    def __init__(self, file: IO[bytes], music: Music) -> None:
-        self._file = file
-        self._music = music
-        self._position = 0
-
-    def read(self, frames: int) -> bytes:
-        pieces = []
-        while frames > 0:
-            if self._position >= self._music.frames:
-                if self._music.loop_start >= self._music.frames:
-                    pieces.append(bytes(frames * FRAME_BYTES))  # should not happen: pad
-                    break
-                self._position = self._music.loop_start
-                self._file.seek(self._position * FRAME_BYTES)
-            take = min(frames, self._music.frames - self._position)
-            pieces.append(self._file.read(take * FRAME_BYTES))
-            self._position += take
-            frames -= take
-        return b"".join(pieces)
 
 
 # --- the gain envelope ------------------------------------------------------------------
@@ -316,10 +191,10 @@ def bed_chunks(music: Music, envelope: Envelope) -> Iterator[bytes]:
     The gain holds for whole one-second blocks where it is still and moves in steps of
     RAMP_STEP samples elsewhere.
     """
-    audioop = _audioop()
+    audioop = audioop_module()
     ramps: dict[tuple[str, int, int], list[float]] = {}
     with music.path.open("rb") as file:
-        reader = _LoopReader(file, music)
+        reader = LoopReader(file, music)
         for span in envelope.spans():
             step = RAMP_STEP if span.moving else _BLOCK
             gains = _span_gains(envelope, span, ramps)
@@ -344,7 +219,7 @@ def _span_gains(
 
 def mix_with_voice(voice: Iterable[bytes], bed: Iterable[bytes]) -> Iterator[bytes]:
     """Mono s16le voice chunks over a stereo bed: stereo s16le chunks, voice centred."""
-    audioop = _audioop()
+    audioop = audioop_module()
     take = _Taker(iter(bed))
     for chunk in voice:
         music = take(len(chunk) * 2)
@@ -373,14 +248,6 @@ class _Taker:
         joined = b"".join(parts)
         self._left = joined[size:]
         return joined[:size]
-
-
-def _audioop() -> ModuleType:
-    # audioop is deprecated in 3.11-3.12 (pydub needs it too; audioop-lts from 3.13).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import audioop
-    return audioop
 
 
 def mix_peak(voice: VoiceMix, target: LoudnessTarget, music_peak: float, duck_db: float) -> bool:

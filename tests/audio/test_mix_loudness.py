@@ -1,0 +1,37 @@
+"""Every shipped workout, mono and over the music bed: the loudness worked out in process
+is what ffmpeg's ebur128 measures on the finished file, and the file meets the spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiogen.audio.level import TARGET_LUFS, LoudnessTarget
+from audiogen.audio.measure import measure_file
+from audiogen.pipeline import build_workout
+from audiogen.workout.loader import load_workout
+from audiogen.workout.model import MusicBed
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKOUTS = sorted((ROOT / "workouts").glob("*.yaml"))
+LOOP = ROOT / "audiogen" / "data" / "music" / "loop.ogg"
+# What LAME takes off at 96k, as the target allows for it.
+CODEC_LOSS = LoudnessTarget.for_codec("mp3", 96).lufs - TARGET_LUFS
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("music", [False, True], ids=["mono", "music"])
+@pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
+def test_worked_out_loudness_is_the_files(tmp_path: Path, path: Path, music: bool) -> None:
+    output = tmp_path / f"{path.stem}.mp3"
+    bed = MusicBed(LOOP) if music else False
+    result = build_workout(load_workout(path), output, music=bed)
+    measured = measure_file(output)
+    assert measured.true_peak is not None
+    assert abs(measured.integrated - (result.loudness - CODEC_LOSS)) <= 0.3, (
+        result.loudness,
+        measured,
+    )
+    assert abs(measured.integrated - TARGET_LUFS) <= 1.0
+    assert measured.true_peak <= -1.0
