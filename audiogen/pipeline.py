@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,17 +15,18 @@ from typing import TYPE_CHECKING, Literal
 from audiogen.audio.bs1770 import Floats
 from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter, normalize_voice
 from audiogen.audio.measure import mix_energy, voice_cues
-from audiogen.audio.mixer import render_pcm
+from audiogen.audio.mixer import quiet_spans, render_pcm, window
 from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice, open_music
 from audiogen.audio.music_file import check_music_file
 from audiogen.audio.music_loudness import bed_energy, fit_bed
 from audiogen.core.files import atomic_outputs, disk_error
-from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
 from audiogen.core.scratch import sweep, sweep_temp, sweep_tree
 from audiogen.output.about import sidecar_about
 from audiogen.output.cover import make_cover
 from audiogen.output.destination import audio_format_for, check_destination
 from audiogen.output.encoder import AudioFormat, OutputSpec, Part, encode_mp3, write_audio
+from audiogen.output.segments import SegmentPlan, encode_segments, plan_segments
 from audiogen.output.sidecars import sidecar_paths, sidecar_texts
 from audiogen.output.split import split_folder, split_parts, write_playlist
 from audiogen.output.tags import TrackMeta, chapters_for, write_tags
@@ -256,35 +258,52 @@ class EncodeJob:
         path: Path,
         parts: Sequence[Part],
         *,
-        bed: Iterable[bytes] | None = None,
+        bed: Callable[[int], Iterator[bytes]] | None = None,
         limit: bool = False,
     ) -> float:
-        """Mix the voice (over the music `bed`, if any) and encode it once, through a
-        safety limiter if `limit`. Returns the voice's loudness (LUFS)."""
-        chunks = self.mix(voice, bed, report=True)
-        limited = limit
-        filters = [final_limiter(self.target.true_peak - 0.5)] if limited else []
+        """Mix the voice (over the music `bed`, streamed from a given frame, if any) and
+        encode it, through a safety limiter if `limit`. A long MP3 is encoded in
+        segments on every core (output/segments.py). Returns the voice's loudness."""
+        filters = [final_limiter(self.target.true_peak - 0.5)] if limit else []
+        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
+        report = _Reporter(total * self.spec.channels * 2, self.progress)
+        plan = self._plan(parts)
+        if plan.seams:
+
+            def render(start: int, end: int) -> Iterator[bytes]:
+                return report(self.mix(voice, bed, start, end))
+
+            encode_segments(render, total, path, self.spec, plan, filters)
+            return voice.lufs
         meta = _track_meta(self.workout, self.timeline, cover=False)
-        chapters = chapters_for(self.timeline)
         write_audio(
-            chunks,
+            report(self.mix(voice, bed, 0, total)),
             path,
             self.spec,
             tags=meta.ffmpeg_tags(),
-            chapters=chapters,
+            chapters=chapters_for(self.timeline),
             parts=parts,
             filters=filters,
         )
         return voice.lufs
 
+    def _plan(self, parts: Sequence[Part]) -> SegmentPlan:
+        """Segments for a parallel encode: MP3 only, and not with parts (those are cut
+        from the one stream); seams between cues."""
+        if self.spec.format is not AudioFormat.MP3 or parts:
+            return SegmentPlan(())
+        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
+        return plan_segments(
+            total, quiet_spans(self.timeline, SAMPLE_RATE), sample_rate=SAMPLE_RATE
+        )
+
     def mix(
-        self, voice: VoiceMix, bed: Iterable[bytes] | None, *, report: bool = False
+        self, voice: VoiceMix, bed: Callable[[int], Iterator[bytes]] | None, start: int, end: int
     ) -> Iterator[bytes]:
-        """The track as s16le chunks: mono, or stereo over a bed."""
+        """The track's samples [start, end) as s16le chunks: mono, or stereo over a bed."""
         chunks = render_pcm(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
-        if report and self.progress:
-            chunks = _reporting(chunks, self.timeline.duration_ms, self.progress)
-        return chunks if bed is None else mix_with_voice(chunks, bed)
+        chunks = window(chunks, start * SAMPLE_WIDTH, end * SAMPLE_WIDTH)
+        return chunks if bed is None else mix_with_voice(chunks, bed(start))
 
     def encode_with_music(
         self, voice: VoiceMix, music: MusicBed, path: Path, parts: Sequence[Part]
@@ -300,11 +319,11 @@ class EncodeJob:
         speech = voice_cues(self.timeline)
         with open_music(music, total) as decoded:
 
-            def bed(level: float) -> Iterator[bytes]:
+            def bed(level: float) -> Callable[[int], Iterator[bytes]]:
                 envelope = Envelope.build(
                     total, speech, level_db=level, duck_db=music.duck_db, sample_rate=SAMPLE_RATE
                 )
-                return bed_chunks(decoded, envelope)
+                return lambda start: bed_chunks(decoded, envelope, start)
 
             level = self.target.lufs + music.volume_db - decoded.lufs
             fit = fit_bed(
@@ -351,10 +370,20 @@ def say_sample(text: str, profile: VoiceProfile, output: Path) -> Speech:
     return speech
 
 
-def _reporting(chunks: Iterable[bytes], duration_ms: int, progress: Progress) -> Iterator[bytes]:
-    total = duration_ms * SAMPLE_RATE // 1000 * 2
-    done = 0
-    for chunk in chunks:
-        done += len(chunk)
-        progress("audio", min(done, total), total)
-        yield chunk
+class _Reporter:
+    """Counts the bytes sent to the encoders (from one thread per segment) and reports
+    the total as the "audio" stage's progress."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self._total = total
+        self._progress = progress
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            if self._progress:
+                with self._lock:
+                    self._done += len(chunk)
+                    self._progress("audio", min(self._done, self._total), self._total)
+            yield chunk

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -153,6 +153,40 @@ def _silence(samples: int, sample_rate: int) -> Iterator[bytes]:
     rest = samples % block_samples
     if rest:
         yield block[: rest * SAMPLE_WIDTH]
+
+
+def window(chunks: Iterable[bytes], start: int, end: int) -> Iterator[bytes]:
+    """The bytes [start, end) of a stream of chunks (skipped chunks are not copied)."""
+    position = 0
+    for chunk in chunks:
+        after = position + len(chunk)
+        if after > start and position < end:
+            yield (
+                chunk
+                if start <= position and after <= end
+                else chunk[max(0, start - position) : end - position]
+            )
+        position = after
+        if position >= end:
+            return
+
+
+def quiet_spans(timeline: Timeline, sample_rate: int) -> list[tuple[int, int]]:
+    """The stretches [start, end) of samples where no cue plays: digital silence in the
+    voice (a parallel encode cuts its segments there)."""
+    total = ms_to_samples(timeline.duration_ms, sample_rate)
+    spans = []
+    heard = 0
+    for cue in sorted(timeline.cues, key=lambda c: c.start_ms):
+        start = ms_to_samples(cue.start_ms, sample_rate)
+        if start > heard:
+            spans.append((heard, start))
+        # A clip may overrun its end by up to the mixer's tolerance.
+        end = ms_to_samples(cue.end_ms + OVERRUN_TOLERANCE_MS, sample_rate)
+        heard = max(heard, end)
+    if total > heard:
+        spans.append((heard, total))
+    return spans
 
 
 def _describe(cue: Cue) -> str:

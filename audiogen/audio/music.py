@@ -185,8 +185,10 @@ def _raised_cosine(x: float) -> float:
 # --- streaming ------------------------------------------------------------------------------
 
 
-def bed_chunks(music: Music, envelope: Envelope) -> Iterator[bytes]:
-    """The music stem: stereo s16le with the envelope applied, `envelope.total` frames.
+def bed_chunks(music: Music, envelope: Envelope, start: int = 0) -> Iterator[bytes]:
+    """The music stem: stereo s16le with the envelope applied, from frame `start` to
+    `envelope.total`, the same samples wherever it starts (a segment of a parallel
+    encode starts midway).
 
     The gain holds for whole one-second blocks where it is still and moves in steps of
     RAMP_STEP samples elsewhere.
@@ -195,11 +197,16 @@ def bed_chunks(music: Music, envelope: Envelope) -> Iterator[bytes]:
     ramps: dict[tuple[str, int, int], list[float]] = {}
     with music.path.open("rb") as file:
         reader = LoopReader(file, music)
+        reader.seek(start)
         for span in envelope.spans():
+            if span.end <= start:
+                continue
             step = RAMP_STEP if span.moving else _BLOCK
             gains = _span_gains(envelope, span, ramps)
             for gain, at in zip(gains, range(span.start, span.end, step), strict=True):
-                yield audioop.mul(reader.read(min(step, span.end - at)), 2, gain)
+                begin, end = max(at, start), min(at + step, span.end)
+                if begin < end:
+                    yield audioop.mul(reader.read(end - begin), 2, gain)
 
 
 def _span_gains(

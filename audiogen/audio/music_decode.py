@@ -188,6 +188,16 @@ class LoopReader:
         self._music = music
         self._position = 0
 
+    def seek(self, track_frame: int) -> None:
+        """Go to the music frame that plays at `track_frame` of the track."""
+        music = self._music
+        period = music.frames - music.loop_start
+        if track_frame < music.frames or period <= 0:
+            self._position = min(track_frame, music.frames)
+        else:
+            self._position = music.loop_start + (track_frame - music.frames) % period
+        self._file.seek(self._position * FRAME_BYTES)
+
     def read(self, frames: int) -> bytes:
         pieces = []
         while frames > 0:

@@ -165,10 +165,7 @@ def _command(
     filters: Sequence[str],
     scratch: str,
 ) -> list[str]:
-    command = [
-        *_ffmpeg.base_command(), "-loglevel", "error",
-        "-f", "s16le", "-ar", str(spec.sample_rate), "-ac", str(spec.channels), "-i", "pipe:0",
-    ]  # fmt: skip
+    command = [*_ffmpeg.base_command(), "-loglevel", "error", *input_options(spec)]
     with_chapters = spec.format is AudioFormat.M4A and bool(chapters)
     if with_chapters:
         command += ["-f", "ffmetadata", "-i", _write_ffmetadata(chapters, scratch)]
@@ -178,12 +175,17 @@ def _command(
     if with_chapters:
         command += ["-map_chapters", "1"]
     main_tags = {} if spec.format is AudioFormat.MP3 else tags
-    command += [*_codec_options(spec, main_tags), _ffmpeg.ffmpeg_path_arg(path)]
+    command += [*codec_options(spec, main_tags), _ffmpeg.ffmpeg_path_arg(path)]
     for index, part in enumerate(parts):
         part_tags = {**tags, **part.tags}
-        command += ["-map", f"[part{index}]", *_codec_options(spec, part_tags, part=True)]
+        command += ["-map", f"[part{index}]", *codec_options(spec, part_tags, part=True)]
         command.append(_ffmpeg.ffmpeg_path_arg(part.path))
     return command
+
+
+def input_options(spec: OutputSpec) -> list[str]:
+    """ffmpeg's input: raw s16le PCM on stdin, as `spec` says."""
+    return ["-f", "s16le", "-ar", str(spec.sample_rate), "-ac", str(spec.channels), "-i", "pipe:0"]
 
 
 def _filter_graph(filters: Sequence[str], parts: Sequence[Part]) -> str:
@@ -204,7 +206,10 @@ def _filter_graph(filters: Sequence[str], parts: Sequence[Part]) -> str:
     return ";".join(graph)
 
 
-def _codec_options(spec: OutputSpec, tags: Mapping[str, str], *, part: bool = False) -> list[str]:
+def codec_options(
+    spec: OutputSpec, tags: Mapping[str, str], *, part: bool = False, xing: bool = True
+) -> list[str]:
+    """The output options for one file; `xing=False` leaves out an MP3's header frame."""
     kbps = spec.check()
     metadata = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
     if spec.format is AudioFormat.MP3:
@@ -218,7 +223,7 @@ def _codec_options(spec: OutputSpec, tags: Mapping[str, str], *, part: bool = Fa
             # ratio on this band-limited speech (measured: docs/output.md), as fast.
             "-compression_level", str(LAME_QUALITY),
             # The Xing/LAME header records delay and padding, so decoders get the exact length.
-            "-write_xing", "1", *id3, "-write_id3v1", "0",
+            "-write_xing", "1" if xing else "0", *id3, "-write_id3v1", "0",
             "-map_metadata", "-1", *metadata, "-f", "mp3", "-y",
         ]  # fmt: skip
     if spec.format is AudioFormat.M4A:
