@@ -4,32 +4,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from audiogen.audio.bs1770 import Floats
-from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter, normalize_voice
-from audiogen.audio.measure import mix_energy, voice_cues
-from audiogen.audio.mixer import quiet_spans, render_pcm, window
-from audiogen.audio.music import Envelope, bed_chunks, mix_peak, mix_with_voice, open_music
+from audiogen.audio.level import LoudnessTarget, normalize_voice
+from audiogen.audio.music import open_music
 from audiogen.audio.music_file import check_music_file
-from audiogen.audio.music_loudness import bed_energy, fit_bed
 from audiogen.core.files import atomic_outputs, disk_error
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
+from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.core.scratch import sweep, sweep_temp, sweep_tree
 from audiogen.output.about import sidecar_about
 from audiogen.output.cover import make_cover
 from audiogen.output.destination import audio_format_for, check_destination
-from audiogen.output.encoder import AudioFormat, OutputSpec, Part, encode_mp3, write_audio
-from audiogen.output.segments import SegmentPlan, encode_segments, plan_segments
+from audiogen.output.encoder import AudioFormat, OutputSpec, encode_mp3
+from audiogen.output.mixdown import EncodeJob, track_meta
+from audiogen.output.mixdown import Progress as Progress  # called as progress(stage, done, total)
 from audiogen.output.sidecars import sidecar_paths, sidecar_texts
 from audiogen.output.split import split_folder, split_parts, write_playlist
-from audiogen.output.tags import TrackMeta, chapters_for, write_tags
+from audiogen.output.tags import write_tags
 from audiogen.plan.compiler import Plan, compile_plan
 from audiogen.plan.scheduler import schedule
 from audiogen.plan.timeline import Timeline
@@ -42,9 +40,6 @@ from audiogen.workout.model import MusicBed, VoiceProfile, Workout
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
-
-# Called as progress(stage, done, total) while a long stage runs.
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -154,29 +149,32 @@ def build_workout(
     )
     timeline = rendered.timeline
     target = LoudnessTarget.for_codec(spec.format, kbps)
-    # Levelled speech is cached beside the raw speech, so a rebuild skips that work too.
-    voice = normalize_voice(
-        timeline, rendered.clips, target, sample_rate=SAMPLE_RATE, cache=speech_cache
-    )
     job = EncodeJob(workout, timeline, spec, target, progress)
-    # The audio, its sidecars and the split folder are one unit: all written first, then
-    # renamed together (the audio last) under a lock on the folder; see core.files.
-    with atomic_outputs(files, folders) as temps:
-        parts_dir = temps[folder] if folder else None
-        parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
-        if bed is None:
-            loudness = job.encode(voice, temps[output], parts)
-        else:
-            loudness = job.encode_with_music(voice, bed, temps[output], parts)
-        if spec.format is AudioFormat.MP3:
-            write_tags(temps[output], timeline, _track_meta(workout, timeline))
-        if parts_dir:
-            write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
-        # The sidecar describes the audio it is committed with: its size and checksum.
-        about = sidecar_about(temps[output], author=workout.author, description=workout.description)
-        about["audio"]["file"] = output.name  # the name the temporary file is renamed to
-        for path, text in sidecar_texts(output, timeline, about).items():
-            _write_text(temps[path], text)
+    with contextlib.ExitStack() as music_files, ThreadPoolExecutor(2) as beside:
+        # On the other core while the speech is levelled: the music decode (an ffmpeg
+        # run) and the cover (the pool is shut down before the decoded music is removed).
+        total = ms_to_samples(timeline.duration_ms, SAMPLE_RATE)
+        decoding = beside.submit(music_files.enter_context, open_music(bed, total)) if bed else None
+        cover = beside.submit(make_cover, workout.title, timeline.duration_ms)
+        # Levelled speech is cached beside the raw speech, so a rebuild skips that work too.
+        voice = normalize_voice(
+            timeline, rendered.clips, target, sample_rate=SAMPLE_RATE, cache=speech_cache
+        )
+        # The audio, its sidecars and the split folder are one unit: all written first,
+        # then renamed together (the audio last) under a lock on the folder; see core.files.
+        with atomic_outputs(files, folders) as temps:
+            parts_dir = temps[folder] if folder else None
+            parts = split_parts(timeline, parts_dir, output.stem, spec) if parts_dir else []
+            if bed is None or decoding is None:
+                loudness = job.encode(voice, temps[output], parts)
+            else:
+                music_now = decoding.result()
+                loudness = job.encode_with_music(voice, bed, music_now, temps[output], parts)
+            if spec.format is AudioFormat.MP3:
+                write_tags(temps[output], timeline, track_meta(workout, cover=cover.result()))
+            if parts_dir:
+                write_playlist(parts_dir / f"{output.stem}.m3u", workout.title, parts)
+            _write_sidecars(workout, output, timeline, temps)
     sidecars = tuple(files[:-1])
     seconds = time.perf_counter() - started
     return BuildResult(output, sidecars, rendered, seconds, folder, loudness)
@@ -231,118 +229,14 @@ def _write_text(path: Path, text: str) -> None:
         raise disk_error(f"cannot write {path}", exc) from exc
 
 
-def _track_meta(workout: Workout, timeline: Timeline, *, cover: bool = True) -> TrackMeta:
-    """What the tags say about a workout's track, the one source for MP3 tags and the
-    metadata ffmpeg writes into M4A, WAV and split parts."""
-    return TrackMeta.for_workout(
-        workout.title,
-        author=workout.author,
-        description=workout.description,
-        cover_png=make_cover(workout.title, timeline.duration_ms) if cover else None,
-    )
-
-
-@dataclass(frozen=True)
-class EncodeJob:
-    """What every encode of one build shares; the voice and the music vary."""
-
-    workout: Workout
-    timeline: Timeline
-    spec: OutputSpec
-    target: LoudnessTarget
-    progress: Progress | None
-
-    def encode(
-        self,
-        voice: VoiceMix,
-        path: Path,
-        parts: Sequence[Part],
-        *,
-        bed: Callable[[int], Iterator[bytes]] | None = None,
-        limit: bool = False,
-    ) -> float:
-        """Mix the voice (over the music `bed`, streamed from a given frame, if any) and
-        encode it, through a safety limiter if `limit`. A long MP3 is encoded in
-        segments on every core (output/segments.py). Returns the voice's loudness."""
-        filters = [final_limiter(self.target.true_peak - 0.5)] if limit else []
-        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
-        report = _Reporter(total * self.spec.channels * 2, self.progress)
-        plan = self._plan(parts)
-        if plan.seams:
-
-            def render(start: int, end: int) -> Iterator[bytes]:
-                return report(self.mix(voice, bed, start, end))
-
-            encode_segments(render, total, path, self.spec, plan, filters)
-            return voice.lufs
-        meta = _track_meta(self.workout, self.timeline, cover=False)
-        write_audio(
-            report(self.mix(voice, bed, 0, total)),
-            path,
-            self.spec,
-            tags=meta.ffmpeg_tags(),
-            chapters=chapters_for(self.timeline),
-            parts=parts,
-            filters=filters,
-        )
-        return voice.lufs
-
-    def _plan(self, parts: Sequence[Part]) -> SegmentPlan:
-        """Segments for a parallel encode: MP3 only, and not with parts (those are cut
-        from the one stream); seams between cues."""
-        if self.spec.format is not AudioFormat.MP3 or parts:
-            return SegmentPlan(())
-        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
-        return plan_segments(
-            total, quiet_spans(self.timeline, SAMPLE_RATE), sample_rate=SAMPLE_RATE
-        )
-
-    def mix(
-        self, voice: VoiceMix, bed: Callable[[int], Iterator[bytes]] | None, start: int, end: int
-    ) -> Iterator[bytes]:
-        """The track's samples [start, end) as s16le chunks: mono, or stereo over a bed."""
-        chunks = render_pcm(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
-        chunks = window(chunks, start * SAMPLE_WIDTH, end * SAMPLE_WIDTH)
-        return chunks if bed is None else mix_with_voice(chunks, bed(start))
-
-    def encode_with_music(
-        self, voice: VoiceMix, music: MusicBed, path: Path, parts: Sequence[Part]
-    ) -> float:
-        """Encode with the bed `music.volume_db` below the voice's loudness and ducked.
-
-        The music changes the mix's loudness (between cues it fills blocks the gate used
-        to skip). The loudness of the mix is worked out from the voice's energy and the
-        bed's (music_loudness.py), without rendering it; one gain then corrects voice
-        and music alike, which moves the loudness by exactly that gain, and it is encoded.
-        """
-        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
-        speech = voice_cues(self.timeline)
-        with open_music(music, total) as decoded:
-
-            def bed(level: float) -> Callable[[int], Iterator[bytes]]:
-                envelope = Envelope.build(
-                    total, speech, level_db=level, duck_db=music.duck_db, sample_rate=SAMPLE_RATE
-                )
-                return lambda start: bed_chunks(decoded, envelope, start)
-
-            level = self.target.lufs + music.volume_db - decoded.lufs
-            fit = fit_bed(
-                self.voice_energy(voice),
-                bed_energy(
-                    decoded, Envelope.build(total, speech, level_db=0.0, duck_db=music.duck_db)
-                ),
-                target=self.target,
-                level_db=level,
-            )
-            voice, level = voice.louder(fit.voice_db), fit.bed_db
-            peak = mix_peak(voice, self.target, decoded.true_peak + level, music.duck_db)
-            self.encode(voice, path, parts, bed=bed(level), limit=peak)
-            return fit.lufs
-
-    def voice_energy(self, voice: VoiceMix) -> Floats:
-        """The K-weighted energy of the voice in each 100 ms of the track."""
-        energy = mix_energy(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
-        return energy.sub_block_energy()
+def _write_sidecars(
+    workout: Workout, output: Path, timeline: Timeline, temps: Mapping[Path, Path]
+) -> None:
+    # The sidecar describes the audio it is committed with: its size and checksum.
+    about = sidecar_about(temps[output], author=workout.author, description=workout.description)
+    about["audio"]["file"] = output.name  # the name the temporary file is renamed to
+    for path, text in sidecar_texts(output, timeline, about).items():
+        _write_text(temps[path], text)
 
 
 def choose_music(
@@ -368,22 +262,3 @@ def say_sample(text: str, profile: VoiceProfile, output: Path) -> Speech:
     pad = bytes(ms_to_samples(300, SAMPLE_RATE) * 2)
     encode_mp3([pad + clip.raw_data + pad], output, sample_rate=SAMPLE_RATE, channels=1)
     return speech
-
-
-class _Reporter:
-    """Counts the bytes sent to the encoders (from one thread per segment) and reports
-    the total as the "audio" stage's progress."""
-
-    def __init__(self, total: int, progress: Progress | None) -> None:
-        self._total = total
-        self._progress = progress
-        self._done = 0
-        self._lock = threading.Lock()
-
-    def __call__(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        for chunk in chunks:
-            if self._progress:
-                with self._lock:
-                    self._done += len(chunk)
-                    self._progress("audio", min(self._done, self._total), self._total)
-            yield chunk

@@ -35,7 +35,7 @@ _LOUDNESS_OFFSET = -0.691
 # inter-sample peak is at most about 3 dB above the samples around it, so only samples
 # within that much of the sample peak can hold the true peak.
 _OVERSAMPLE = 8
-_SINC_HALF_WIDTH = 32
+_SINC_HALF_WIDTH = 24
 _CANDIDATE_DB = 3.5
 _KAISER_BETA = 9.0
 
@@ -139,28 +139,37 @@ def integrated_lufs(sub_blocks: Floats, sub_block: int) -> float:
 
 def true_peak_db(samples: npt.NDArray[np.float64]) -> float:
     """The true peak (dBTP, full scale 1.0) of a band-limited signal: the largest value
-    between its samples, found by 8x sinc interpolation around its loudest samples."""
+    between its samples, found by 8x sinc interpolation around its loudest samples.
+
+    Between two samples the signal peaks next to the larger of them, so only the local
+    maxima of |x| within `_CANDIDATE_DB` of the sample peak are looked around.
+    """
     if not len(samples):
         return -math.inf
     magnitude = np.abs(samples)
     sample_peak = float(magnitude.max())
     if sample_peak == 0:
         return -math.inf
-    candidates = np.flatnonzero(magnitude >= sample_peak * 10 ** (-_CANDIDATE_DB / 20))
+    padded = np.concatenate([[0.0], magnitude, [0.0]])
+    crest = (padded[1:-1] >= padded[:-2]) & (padded[1:-1] >= padded[2:])
+    loud = magnitude >= sample_peak * 10 ** (-_CANDIDATE_DB / 20)
+    candidates = np.flatnonzero(crest & loud)
     width = _SINC_HALF_WIDTH
     padded = np.concatenate([np.zeros(width), samples, np.zeros(width + 1)])
-    # Each candidate's neighbourhood [i - width, i + width] and the 8 phases between
-    # sample i and i + 1, and between i - 1 and i.
+    # Each candidate's neighbourhood [i - width, i + width] and the phases between
+    # sample i - 1 and i + 1.
     offsets = np.arange(-width, width + 1)
     windows = padded[candidates[:, None] + width + offsets[None, :]]
-    phases = np.arange(-_OVERSAMPLE, _OVERSAMPLE + 1) / _OVERSAMPLE
-    kernel = _interpolator(offsets, phases)
-    peak = max(sample_peak, float(np.abs(windows @ kernel).max()))
+    peak = max(sample_peak, float(np.abs(windows @ _interpolator()).max()))
     return 20 * math.log10(peak)
 
 
-def _interpolator(offsets: npt.NDArray[np.int64], phases: Floats) -> Floats:
-    """Windowed-sinc weights: kernel[k, p] weighs sample offset k for fraction p."""
+@functools.cache
+def _interpolator() -> Floats:
+    """Windowed-sinc weights: kernel[k, p] weighs sample offset k (-width..width) for
+    the point p/8 of a sample from the candidate (-1..1)."""
+    offsets = np.arange(-_SINC_HALF_WIDTH, _SINC_HALF_WIDTH + 1)
+    phases = np.arange(-_OVERSAMPLE, _OVERSAMPLE + 1) / _OVERSAMPLE
     distance = phases[None, :] - offsets[:, None]
     # A Kaiser window over the kernel's reach (beta 9: side lobes near -90 dB).
     reach = np.clip(distance / (_SINC_HALF_WIDTH + 1), -1.0, 1.0)

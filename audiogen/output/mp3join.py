@@ -21,17 +21,17 @@ ffmpeg's muxer writes them.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import functools
 import itertools
-from collections import deque
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 from audiogen.errors import EncoderError
 
@@ -40,7 +40,8 @@ ENCODER_DELAY = 576  # LAME's, as ffmpeg writes it in the LAME tag
 _BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _RATES = (44100, 48000, 32000)
 _RESERVOIR_MAX = 511
-# Frames kept back while streaming, enough to hold any reservoir's reach.
+# Frames read one by one before a seam, enough to hold any reservoir's reach (511
+# bytes: 7 frames of the smallest, 32 kb/s stereo).
 _HELD_FRAMES = 8
 _CRC_BLOCK = 4096
 _READ_BYTES = 1 << 22
@@ -100,42 +101,101 @@ def join(segments: Sequence[Segment], output: Path, total_samples: int, search: 
     """Write the segments' frames, joined at their seams, as one file at `output`.
 
     A seam may move up to `search` frames later, to where the reservoir allows it.
+    Between seams whole runs of frames are copied as bytes; only the few frames around
+    each seam are read one by one.
     """
     with contextlib.ExitStack() as stack:
         files = [stack.enter_context(s.path.open("rb")) for s in segments]
-        first = read_frames(files[0])
-        xing = next(first)
-        writer = _Writer(stack.enter_context(output.open("wb")), xing)
-        current: Iterator[tuple[int, Frame]] = enumerate(first)
+        out = stack.enter_context(output.open("wb"))
+        xing = next(read_frames(files[0]))
+        out.write(xing.data)
+        current = _Cursor(files[0], len(xing.data), 0)
+        count = 0
         for segment, file in zip(segments[1:], files[1:], strict=True):
-            frames = enumerate(read_frames(file), start=segment.first_frame)
-            head = list(itertools.islice(frames, segment.seam + search - segment.first_frame))
-            seam = _copy_to_seam(current, dict(head), segment.seam, writer)
-            writer.patch(_main_data_tail([f for i, f in head if i < seam], _reach(head, seam)))
-            current = itertools.chain(((i, f) for i, f in head if i >= seam), frames)
-        for _, frame in current:
-            writer.write(frame)
-        writer.close()
-    _finish_header(output, xing, writer.offsets, total_samples)
+            head = _read_head(file, segment, search)
+            count += current.copy_to(segment.seam - _HELD_FRAMES, out)
+            near = current.frames_until(segment.seam + search)
+            seam = _seam(near, head, segment.seam)
+            held = [frame for index, frame, _ in near if index < seam]
+            tail = _main_data_tail([f for i, f, _ in head if i < seam], _reach(head, seam))
+            for frame in _patched(held, tail):
+                out.write(frame.data)
+            count += len(held)
+            current = _Cursor(file, next(at for i, _, at in head if i == seam), seam)
+        count += current.copy_to(None, out)
+    _finish_header(output, xing, count, total_samples)
 
 
-def _reach(head: Sequence[tuple[int, Frame]], seam: int) -> int:
-    return next(f.main_data_begin for i, f in head if i == seam)
+class _Cursor:
+    """A position in a segment's file: the byte offset of a frame and its track index."""
+
+    def __init__(self, file: BinaryIO, offset: int, index: int) -> None:
+        self._file = file
+        self.offset = offset
+        self.index = index
+
+    def copy_to(self, index: int | None, out: BinaryIO) -> int:
+        """Copy whole frames up to track frame `index` (None: the end) as bytes; return
+        how many."""
+        start, count = self.offset, 0
+        self._file.seek(start)
+        while index is None or self.index < index:
+            length = frame_length(self._file.read(4))
+            if length == 0:
+                break
+            self._file.seek(length - 4, 1)
+            self.offset += length
+            self.index += 1
+            count += 1
+        self._file.seek(start)
+        shutil.copyfileobj(_Limited(self._file, self.offset - start), out)
+        return count
+
+    def frames_until(self, index: int) -> list[tuple[int, Frame, int]]:
+        """(index, frame, offset) of the frames from here up to track frame `index`."""
+        self._file.seek(self.offset)
+        found = []
+        for frame in itertools.islice(read_frames(self._file), max(0, index - self.index)):
+            found.append((self.index, frame, self.offset))
+            self.index += 1
+            self.offset += len(frame.data)
+        return found
 
 
-def _copy_to_seam(
-    frames: Iterator[tuple[int, Frame]], after: dict[int, Frame], seam: int, writer: _Writer
+class _Limited:
+    """The next `size` bytes of a file, for shutil.copyfileobj."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self._file = file
+        self._left = size
+
+    def read(self, size: int = -1) -> bytes:
+        take = self._left if size < 0 else min(size, self._left)
+        data = self._file.read(take)
+        self._left -= len(data)
+        return data
+
+
+def _read_head(file: BinaryIO, segment: Segment, search: int) -> list[tuple[int, Frame, int]]:
+    """The segment's frames up to where its seam may move to, with their offsets."""
+    return _Cursor(file, 0, segment.first_frame).frames_until(segment.seam + search)
+
+
+def _seam(
+    near: Sequence[tuple[int, Frame, int]], head: Sequence[tuple[int, Frame, int]], seam: int
 ) -> int:
-    """Write frames up to the first at or past `seam` where the next segment's frame
-    reaches no further back than this one's; return that frame's index."""
-    for index, frame in frames:
-        theirs = after.get(index)
-        if index >= seam and theirs is not None and theirs.main_data_begin <= frame.main_data_begin:
+    """The first frame at or past `seam` where the next segment's frame reaches no
+    further back into the reservoir than this one's."""
+    theirs = {index: frame for index, frame, _ in head}
+    for index, frame, _ in near:
+        other = theirs.get(index)
+        if index >= seam and other is not None and other.main_data_begin <= frame.main_data_begin:
             return index
-        if index >= seam and theirs is None:
-            break
-        writer.write(frame)
     raise EncoderError("no frame to join two MP3 segments at (the bit reservoir)")
+
+
+def _reach(head: Sequence[tuple[int, Frame, int]], seam: int) -> int:
+    return next(f.main_data_begin for i, f, _ in head if i == seam)
 
 
 def _main_data_tail(frames: Sequence[Frame], count: int) -> bytes:
@@ -152,62 +212,36 @@ def _main_data_tail(frames: Sequence[Frame], count: int) -> bytes:
     return b"".join(reversed(pieces))
 
 
-class _Writer:
-    """Writes frames, holding back the last few so the reservoir can still be patched,
-    and remembers where each frame starts (for the seek table)."""
-
-    def __init__(self, out: BinaryIO, xing: Frame) -> None:
-        self._out = out
-        self._held: deque[Frame] = deque()
-        self._position = len(xing.data)
-        self.offsets = array.array("Q")
-        out.write(xing.data)
-
-    def write(self, frame: Frame) -> None:
-        self._held.append(frame)
-        if len(self._held) > _HELD_FRAMES:
-            self._emit(self._held.popleft())
-
-    def patch(self, tail: bytes) -> None:
-        """Overwrite the last len(tail) bytes of main data written so far with `tail`."""
-        end = len(tail)
-        for k in range(len(self._held) - 1, -1, -1):
-            if end <= 0:
-                return
-            frame = self._held[k]
-            data = bytearray(frame.data)
-            room = len(data) - frame.payload.start
-            take = min(room, end)
-            data[len(data) - take :] = tail[end - take : end]
-            self._held[k] = Frame(bytes(data))
-            end -= take
-        if end > 0:
-            raise EncoderError("an MP3 seam's bit reservoir reaches too far back")
-
-    def close(self) -> None:
-        while self._held:
-            self._emit(self._held.popleft())
-
-    def _emit(self, frame: Frame) -> None:
-        self.offsets.append(self._position)
-        self._out.write(frame.data)
-        self._position += len(frame.data)
+def _patched(frames: Sequence[Frame], tail: bytes) -> list[Frame]:
+    """The frames with the last len(tail) bytes of their main data replaced by `tail`."""
+    patched = list(frames)
+    end = len(tail)
+    for k in range(len(patched) - 1, -1, -1):
+        if end <= 0:
+            break
+        data = bytearray(patched[k].data)
+        take = min(len(data) - patched[k].payload.start, end)
+        data[len(data) - take :] = tail[end - take : end]
+        patched[k] = Frame(bytes(data))
+        end -= take
+    if end > 0:
+        raise EncoderError("an MP3 seam's bit reservoir reaches too far back")
+    return patched
 
 
 # --- the Xing/LAME header -----------------------------------------------------------------
 
 
-def _finish_header(path: Path, xing: Frame, offsets: Sequence[int], total_samples: int) -> None:
+def _finish_header(path: Path, xing: Frame, frames: int, total_samples: int) -> None:
     """Rewrite the first frame's Xing and LAME tags for the joined file."""
     size = path.stat().st_size
     data = bytearray(xing.data)
     at = 4 + xing.side_info
     if bytes(data[at : at + 4]) not in (b"Info", b"Xing") or data[at + 7] != 0x0F:
         raise EncoderError("the first MP3 segment has no Xing header with a seek table")
-    frames = len(offsets)
     data[at + 8 : at + 12] = frames.to_bytes(4, "big")
     data[at + 12 : at + 16] = size.to_bytes(4, "big")
-    data[at + 16 : at + 116] = _seek_table(offsets, size)
+    data[at + 16 : at + 116] = _seek_table(len(xing.data), size)
     lame = at + 120
     padding = frames * SAMPLES_PER_FRAME - ENCODER_DELAY - total_samples
     if not 0 <= padding < 4096:
@@ -222,10 +256,10 @@ def _finish_header(path: Path, xing: Frame, offsets: Sequence[int], total_sample
         file.write(data)
 
 
-def _seek_table(offsets: Sequence[int], size: int) -> bytes:
-    """Where each percent of the duration starts, in 256ths of the file."""
-    count = len(offsets)
-    return bytes(min(255, offsets[i * count // 100] * 256 // size) for i in range(100))
+def _seek_table(start: int, size: int) -> bytes:
+    """Where each percent of the duration starts, in 256ths of the file: at a constant
+    bitrate, that share of the frames' bytes."""
+    return bytes(min(255, (start + i * (size - start) // 100) * 256 // size) for i in range(100))
 
 
 # --- CRC-16 (the ARC variant: reflected 0x8005, from 0) -----------------------------------
@@ -260,26 +294,63 @@ def _file_crc(path: Path, start: int) -> int:
 
 
 def _crc_extend(crc: int, data: bytes) -> int:
-    """crc16(data, crc), fast: blocks of 4 KB run side by side in numpy (the CRC of
-    each from zero), then are chained, shifting each total through the next block's
-    length (the CRC is linear, so shifting is a fixed 16x16 bit matrix)."""
+    """crc16(data, crc), fast. The CRC is linear over GF(2): blocks of 4 KB are run side
+    by side in numpy from zero, two bytes a step (the register absorbs a 16-bit word
+    at once), then combined pairwise, each left one shifted through its right
+    neighbour's length (a fixed 16x16 bit matrix per length)."""
     blocks, rest = divmod(len(data), _CRC_BLOCK)
     if blocks:
-        table = np.array(_crc_table(), dtype=np.uint16)
-        grid = np.frombuffer(data, dtype=np.uint8, count=blocks * _CRC_BLOCK).reshape(blocks, -1)
+        words = np.frombuffer(data, dtype="<u2", count=blocks * _CRC_BLOCK // 2)
+        grid = words.reshape(blocks, -1)
+        table = _word_table()
         each = np.zeros(blocks, dtype=np.uint16)
-        for column in range(_CRC_BLOCK):
-            each = table[(each ^ grid[:, column]) & 0xFF] ^ (each >> 8)
-        shift = _shift_matrix()
-        for value in each.tolist():
-            crc = _apply(shift, crc) ^ value
+        for column in range(grid.shape[1]):
+            each = table[each ^ grid[:, column]]
+        crc = _shift(crc, blocks * _CRC_BLOCK) ^ _combine(each)
     return crc16(data[blocks * _CRC_BLOCK :], crc) if rest else crc
 
 
+def _combine(crcs: npt.NDArray[np.uint16]) -> int:
+    """The CRC of equal blocks laid end to end, from each block's CRC (from zero)."""
+    length = _CRC_BLOCK
+    values = crcs.astype(np.uint32)
+    while len(values) > 1:
+        if len(values) % 2:  # an odd one out: a zero block in front changes nothing
+            values = np.concatenate([[0], values])
+        left, right = values[0::2], values[1::2]
+        shifted = np.zeros_like(left)
+        for bit, image in enumerate(_shift_matrix(length)):
+            shifted ^= ((left >> bit) & 1) * image
+        values = shifted ^ right
+        length *= 2
+    return int(values[0])
+
+
 @functools.cache
-def _shift_matrix() -> tuple[int, ...]:
-    """For each bit of a CRC, the CRC it becomes after _CRC_BLOCK zero bytes."""
-    return tuple(crc16(bytes(_CRC_BLOCK), 1 << bit) for bit in range(16))
+def _word_table() -> npt.NDArray[np.uint16]:
+    """The CRC register after absorbing each 16-bit word (low byte first) from zero."""
+    table = np.array(_crc_table(), dtype=np.uint16)
+    words = np.arange(1 << 16, dtype=np.uint32)
+    first = table[words & 0xFF] ^ (words >> 8)
+    return np.asarray(table[first & 0xFF] ^ (first >> 8), dtype=np.uint16)
+
+
+@functools.cache
+def _shift_matrix(length: int) -> tuple[int, ...]:
+    """For each bit of a CRC, the CRC it becomes after `length` zero bytes."""
+    if length <= _CRC_BLOCK:
+        return tuple(crc16(bytes(length), 1 << bit) for bit in range(16))
+    half = _shift_matrix(length // 2)
+    return tuple(_apply(half, _apply(half, 1 << bit)) for bit in range(16))
+
+
+def _shift(crc: int, length: int) -> int:
+    """`crc` carried through `length` zero bytes (a multiple of the block)."""
+    blocks = length // _CRC_BLOCK
+    for bit in range(blocks.bit_length()):
+        if blocks >> bit & 1:
+            crc = _apply(_shift_matrix(_CRC_BLOCK << bit), crc)
+    return crc
 
 
 def _apply(matrix: tuple[int, ...], crc: int) -> int:
