@@ -10,6 +10,7 @@ import pytest
 from audiogen.audio.level import TARGET_LUFS, LoudnessTarget
 from audiogen.audio.measure import measure_file
 from audiogen.pipeline import build_workout
+from audiogen.speech.cache import SpeechCache
 from audiogen.workout.loader import load_workout
 from audiogen.workout.model import MusicBed
 
@@ -20,13 +21,22 @@ LOOP = ROOT / "audiogen" / "data" / "music" / "loop.ogg"
 CODEC_LOSS = LoudnessTarget.for_codec("mp3", 96).lufs - TARGET_LUFS
 
 
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> SpeechCache:
+    """One speech cache for the module: the mono and music builds of a workout speak
+    and level the same phrases (what is measured is the mix, built afresh each time)."""
+    return SpeechCache(tmp_path_factory.mktemp("shared-speech"))
+
+
 @pytest.mark.audio
 @pytest.mark.parametrize("music", [False, True], ids=["mono", "music"])
 @pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
-def test_worked_out_loudness_is_the_files(tmp_path: Path, path: Path, music: bool) -> None:
+def test_worked_out_loudness_is_the_files(
+    tmp_path: Path, path: Path, music: bool, shared_cache: SpeechCache
+) -> None:
     output = tmp_path / f"{path.stem}.mp3"
     bed = MusicBed(LOOP) if music else False
-    result = build_workout(load_workout(path), output, music=bed)
+    result = build_workout(load_workout(path), output, music=bed, cache=shared_cache)
     measured = measure_file(output)
     assert measured.true_peak is not None
     assert abs(measured.integrated - (result.loudness - CODEC_LOSS)) <= 0.3, (
