@@ -20,8 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import inflect
+if TYPE_CHECKING:
+    import inflect
 
 Reps = int | tuple[int, int]
 
@@ -154,5 +156,9 @@ def _token_case(old: str, new: str) -> str:
 
 @cache
 def _engine() -> inflect.engine:
+    # Imported here, not at the top: inflect type-checks its own functions as it is
+    # imported (typeguard), 2-5 s of every build that says no rep count, and of `--help`.
     # Building the engine compiles many regexes: once per process is enough.
+    import inflect
+
     return inflect.engine()
