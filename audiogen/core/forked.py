@@ -7,10 +7,14 @@ ran before it. A fork costs a few milliseconds and copies no memory until writte
 
 from __future__ import annotations
 
+import contextlib
 import os
+import selectors
 import signal
 import traceback
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 CAN_FORK = hasattr(os, "fork")
@@ -22,21 +26,79 @@ class ForkedError(RuntimeError):
 
 def run_forked(work: Callable[[], bytes]) -> bytes:
     """`work()` run in a child process; its bytes come back through a pipe."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, never runs the parent's cleanup
-        os.close(reader)
-        _child(work, writer)
-    os.close(writer)
-    try:
-        with os.fdopen(reader, "rb") as source:
-            data = source.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        message = data.decode(errors="replace").strip() or f"exit status {status}"
-        raise ForkedError(message)
-    return data
+    return next(run_forked_many([work], parallel=1))
+
+
+def run_forked_many(works: Iterable[Callable[[], bytes]], *, parallel: int) -> Iterator[bytes]:
+    """Each work's bytes, in order, with up to `parallel` children running at once.
+
+    Every child's pipe is drained as it writes (a full pipe would stall a child while
+    the one before it is read), and each result is yielded as soon as it and all those
+    before it are complete.
+    """
+    queue = iter(works)
+    running: deque[_Child] = deque()
+    with selectors.DefaultSelector() as selector:
+        try:
+            while True:
+                while len(running) < parallel and (work := next(queue, None)) is not None:
+                    running.append(_Child.start(work, selector))
+                if not running:
+                    return
+                while not running[0].closed:
+                    for key, _ in selector.select():
+                        key.data.read(selector)
+                yield running.popleft().result()
+        finally:
+            for child in running:
+                child.abandon(selector)
+
+
+@dataclass
+class _Child:
+    pid: int
+    reader: int
+    chunks: list[bytes] = field(default_factory=list)
+    closed: bool = False
+
+    @classmethod
+    def start(cls, work: Callable[[], bytes], selector: selectors.BaseSelector) -> _Child:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns, never runs the parent's cleanup
+            os.close(reader)
+            _child(work, writer)
+        os.close(writer)
+        child = cls(pid, reader)
+        selector.register(reader, selectors.EVENT_READ, child)
+        return child
+
+    def read(self, selector: selectors.BaseSelector) -> None:
+        chunk = os.read(self.reader, 1 << 16)
+        if chunk:
+            self.chunks.append(chunk)
+            return
+        selector.unregister(self.reader)
+        os.close(self.reader)
+        self.closed = True
+
+    def result(self) -> bytes:
+        _, status = os.waitpid(self.pid, 0)
+        data = b"".join(self.chunks)
+        if os.waitstatus_to_exitcode(status) != 0:
+            message = data.decode(errors="replace").strip() or f"exit status {status}"
+            raise ForkedError(message)
+        return data
+
+    def abandon(self, selector: selectors.BaseSelector) -> None:
+        """Stop a child whose result is no longer wanted (an error or an interrupt)."""
+        if not self.closed:
+            selector.unregister(self.reader)
+            os.close(self.reader)
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 def _child(work: Callable[[], bytes], writer: int) -> NoReturn:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import time
+
 import pytest
 
-from audiogen.core.forked import ForkedError, run_forked
+from audiogen.core.forked import ForkedError, run_forked, run_forked_many
 
 STATE = {"spoken": 0}
 
@@ -25,3 +28,26 @@ def test_a_failure_in_the_child_is_raised_in_the_parent() -> None:
 
     with pytest.raises(ForkedError, match="ValueError: no voice"):
         run_forked(fail)
+
+
+def test_many_children_run_side_by_side_and_answer_in_order() -> None:
+    def slow(n: int) -> bytes:
+        time.sleep(0.2)
+        return bytes([n]) * (200_000 + n)  # more than a pipe holds: drained while running
+
+    started = time.perf_counter()
+    works = [functools.partial(slow, n) for n in range(6)]
+    results = list(run_forked_many(works, parallel=3))
+    assert [(r[0], len(r)) for r in results] == [(n, 200_000 + n) for n in range(6)]
+    assert time.perf_counter() - started < 6 * 0.2  # not one after another
+
+
+def test_a_failing_child_among_many_stops_the_rest() -> None:
+    def fail() -> bytes:
+        raise ValueError("no")
+
+    works = [lambda: b"a", fail, lambda: b"c"]
+    answers = run_forked_many(works, parallel=2)
+    assert next(answers) == b"a"
+    with pytest.raises(ForkedError, match="ValueError: no"):
+        next(answers)

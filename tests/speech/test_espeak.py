@@ -7,7 +7,9 @@ from __future__ import annotations
 import ctypes
 import importlib
 
-from audiogen.speech.engines.espeak import load_espeak
+from audiogen.speech.engines.espeak import EspeakSpeaker, load_espeak
+from audiogen.speech.synth import make_synthesizer
+from audiogen.workout.model import VoiceProfile
 
 USED = {
     "functions": (
@@ -31,3 +33,13 @@ def test_pyttsx3_still_offers_every_private_binding_the_engine_uses() -> None:
     assert all(isinstance(getattr(espeak, n), int) for n in USED["constants"])
     assert issubclass(espeak.VOICE, ctypes.Structure)
     assert {"identifier", "name", "languages", "gender"} <= {f[0] for f in espeak.VOICE._fields_}
+
+
+def test_phrases_spoken_side_by_side_are_the_phrases_spoken_alone() -> None:
+    """The batch path forks one child per phrase, several at once: same samples."""
+    speaker = make_synthesizer(VoiceProfile()).speaker
+    assert isinstance(speaker, EspeakSpeaker)
+    texts = ["Front squat", "Halfway", "Ten seconds left", "Next up: side plank"] * 2
+    together = [raw.samples for raw in speaker.synthesize_many(texts)]
+    alone = [speaker.synthesize(text).samples for text in texts]
+    assert together == alone and len(set(together)) == 4

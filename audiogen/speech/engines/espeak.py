@@ -20,13 +20,13 @@ import functools
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from types import ModuleType
 from typing import Any
 
-from audiogen.core.forked import CAN_FORK, ForkedError, run_forked
+from audiogen.core.forked import CAN_FORK, ForkedError, run_forked, run_forked_many
 from audiogen.core.pcm import SAMPLE_WIDTH
 from audiogen.core.text import close_matches
 from audiogen.errors import VoiceChoiceError, VoiceError
@@ -377,6 +377,20 @@ class EspeakSpeaker:
             except ForkedError as exc:
                 raise VoiceError(f"espeak-ng failed on {text[:40]!r}: {exc}") from None
             return RawSpeech(samples, engine.sample_rate)
+
+    def synthesize_many(self, texts: Sequence[str]) -> Iterator[RawSpeech]:
+        """Each phrase as `synthesize` speaks it, a forked copy per core at a time."""
+        engine = self._engine
+        if not engine.may_fork:
+            yield from map(self.synthesize, texts)
+            return
+        works = [functools.partial(self._speak, text) for text in texts]
+        with engine.lock:
+            try:
+                for samples in run_forked_many(works, parallel=os.cpu_count() or 1):
+                    yield RawSpeech(samples, engine.sample_rate)
+            except ForkedError as exc:
+                raise VoiceError(f"espeak-ng failed: {exc}") from None
 
     def _speak(self, text: str) -> bytes:
         # Re-applied every time (0.1 ms): the engine is shared by all speakers.
