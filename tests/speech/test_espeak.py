@@ -7,7 +7,8 @@ from __future__ import annotations
 import ctypes
 import importlib
 
-from audiogen.speech.engines.espeak import EspeakSpeaker, load_espeak
+from audiogen.speech.engines.espeak import EspeakSpeaker
+from audiogen.speech.engines.espeak_library import load_espeak
 from audiogen.speech.synth import make_synthesizer
 from audiogen.workout.model import VoiceProfile
 

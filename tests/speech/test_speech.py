@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 import pytest
 
 from audiogen.errors import VoiceChoiceError, VoiceError, WorkoutError
-from audiogen.speech.engines.espeak import EspeakSpeaker, list_engine_voices, load_espeak
+from audiogen.speech.engines.espeak import EspeakSpeaker, list_engine_voices
+from audiogen.speech.engines.espeak_library import load_espeak
 from audiogen.speech.engines.system_voices import Pyttsx3Speaker
 from audiogen.speech.registry import EngineVoice
 from audiogen.speech.resolver import speak_phrases, synthesize_phrases
@@ -117,7 +118,7 @@ def test_missing_engine_says_how_to_install_it() -> None:
         import sys
         sys.modules["espeakng_loader"] = None  # as if the package were not installed
         from audiogen.errors import VoiceChoiceError, VoiceError, WorkoutError
-        from audiogen.speech.engines.espeak import load_espeak
+        from audiogen.speech.engines.espeak_library import load_espeak
         try:
             load_espeak()
         except VoiceError as err:
