@@ -197,9 +197,10 @@ def preflight(workout: Workout, music: MusicBed | Literal[False] | None = None) 
     `music`: None for the workout's own, False for none.
     """
     plan = compile_plan(workout)
-    synthesizer = make_synthesizer(workout.voice)
-    if workout.voice.clips is not None:
-        ClipPack.load(workout.voice.clips).check(plan.phrases())
+    voice = workout_voice(workout)
+    synthesizer = make_synthesizer(voice)
+    if voice.clips is not None:
+        ClipPack.load(voice.clips, workout.language).check(plan.phrases())
     bed = workout.music if music is None else music or None
     if bed is not None:
         check_music_file(bed.file)

@@ -22,13 +22,14 @@ from click.testing import CliRunner
 from audiogen.audio.measure import measure_file, measure_pcm
 from audiogen.cli.main import cli
 from audiogen.errors import VoiceChoiceError, WorkoutError
-from audiogen.pipeline import Rendered, render_timeline
+from audiogen.pipeline import Rendered, preflight, render_timeline
 from audiogen.speech import defaults
 from audiogen.speech.cache import SpeechCache
 from audiogen.speech.clip import PAD_MS, SILENCE_AMPLITUDE
 from audiogen.speech.engines import piper as piper_engine
 from audiogen.speech.engines.piper import PiperEngine, PiperSpeaker, length_scale_for_rate
 from audiogen.speech.registry import find_engine
+from audiogen.speech.synth import EngineSynthesizer
 from audiogen.workout.loader import Overrides, load_workout
 from audiogen.workout.model import Workout
 from tests import rules
@@ -124,6 +125,16 @@ def test_with_the_extra_the_default_voice_is_natural(monkeypatch: pytest.MonkeyP
     assert (voice.name, voice.engine) == ("natural", "piper")
     rated = defaults.workout_voice(load_workout(SEED, Overrides(rate=200)))
     assert (rated.engine, rated.rate) == ("piper", 200)
+
+
+@needs_natural
+def test_a_build_speaks_with_the_default_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `build` and `check` run before speaking picks the same default as `voices`:
+    found missing once (builds spoke espeak while `voices` said natural)."""
+    monkeypatch.delenv(defaults.ENV_VAR)
+    synthesizer = preflight(load_workout(SEED)).synthesizer
+    assert isinstance(synthesizer, EngineSynthesizer)
+    assert isinstance(synthesizer.speaker, PiperSpeaker)
 
 
 @pytest.fixture(scope="session")
