@@ -93,28 +93,6 @@ def format_clock(ms: int) -> str:
     return f"{head}:{secs:02d}{tail}"
 
 
-def format_spoken(ms: int) -> str:
-    """A length as a coach says it: `32 minutes`, `1 minute 30 seconds`, `40 seconds`."""
-    seconds = round(ms / 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours or minutes >= 5:
-        minutes += 1 if secs >= 30 else 0
-        secs = 0
-    parts = [
-        _plural(hours, "hour"),
-        _plural(minutes, "minute"),
-        _plural(secs, "second"),
-    ]
-    return " ".join(p for p in parts if p) or "0 seconds"
-
-
-def _plural(n: int, unit: str) -> str:
-    if n == 0:
-        return ""
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
-
-
 def parse_db(value: str | float) -> float:
     """'-18dB', '-18 dB', '-18' or -18 -> -18.0. Raises ValueError otherwise."""
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -1,6 +1,6 @@
 import pytest
 
-from audiogen.workout.durations import format_clock, format_spoken, parse_duration
+from audiogen.workout.durations import format_clock, parse_duration
 
 
 @pytest.mark.parametrize(
@@ -42,17 +42,3 @@ def test_negative_numbers_are_refused() -> None:
 )
 def test_format_clock(ms: int, clock: str) -> None:
     assert format_clock(ms) == clock
-
-
-@pytest.mark.parametrize(
-    ("ms", "spoken"),
-    [
-        (40_000, "40 seconds"),
-        (90_000, "1 minute 30 seconds"),
-        (1_910_000, "32 minutes"),
-        (3_600_000, "1 hour"),
-        (0, "0 seconds"),
-    ],
-)
-def test_format_spoken(ms: int, spoken: str) -> None:
-    assert format_spoken(ms) == spoken
