@@ -11,6 +11,13 @@ import zlib
 
 from PIL import Image, ImageDraw, ImageFont
 
+# Pillow loads its file-format plugins on the first save, importing modules that take
+# the logging module's lock. The cover is drawn on a worker thread beside the levelling:
+# loaded here, at import, in the main thread, that first save imports nothing. (Found as
+# a hang: a Ctrl-C landing in the main thread while it held that lock left the worker
+# waiting for it forever, and the build with it.)
+Image.preinit()
+
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 # Dark backgrounds that white text reads well on; the title picks one, so covers of
