@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, pcm_segment
 from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 
 if TYPE_CHECKING:
@@ -61,10 +61,8 @@ def render_segment(
     sample_rate: int = SAMPLE_RATE,
 ) -> AudioSegment:
     """The whole track as one AudioSegment (joined once): for tests and short tracks."""
-    from pydub import AudioSegment
-
     data = b"".join(render_pcm(timeline, clips, beeps, sample_rate=sample_rate))
-    return AudioSegment(data=data, sample_width=SAMPLE_WIDTH, frame_rate=sample_rate, channels=1)
+    return pcm_segment(data, sample_rate)
 
 
 def _place_cues(
