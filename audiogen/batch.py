@@ -3,13 +3,18 @@ or by worker processes side by side. A failure in one file never stops the other
 
 Workers are processes, not threads: a speech engine is one per process (pyttsx3 keeps
 a single engine), and mixing is CPU-bound. They start with `spawn`, so no worker
-inherits a half-initialized engine or ffmpeg pipe from its parent.
+inherits a half-initialized engine or ffmpeg pipe from its parent. Before they start,
+the parent speaks every workout's phrases into the speech cache in one engine run per
+voice (`speak_ahead`): the natural voice's model is loaded once and its phrases spoken
+on every core, instead of one Piper worker per build, and a phrase that several
+workouts share is spoken once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,12 +29,14 @@ from audiogen.pipeline import (
     choose_music,
     preflight,
     render_timeline,
+    speak_ahead,
 )
 from audiogen.plan.compiler import track_minutes
 from audiogen.plan.timeline import IntervalKind
+from audiogen.speech.cache import SpeechCache
 from audiogen.workout.defaults import FileDefault
 from audiogen.workout.loader import Overrides, load_workout
-from audiogen.workout.model import Notice
+from audiogen.workout.model import Notice, Workout
 
 WORKOUT_SUFFIXES = (".yaml", ".yml")
 
@@ -290,6 +297,8 @@ def _located(job: Job, message: str) -> str:
 def _side_by_side(
     jobs: Sequence[Job], settings: BuildSettings, workers: int, on_done: Callable[[Outcome], None]
 ) -> list[Outcome]:
+    if settings.cache:
+        speak_ahead(_loadable(jobs, settings), SpeechCache())
     context = multiprocessing.get_context("spawn")
     outcomes = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
@@ -302,6 +311,13 @@ def _side_by_side(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return outcomes
+
+
+def _loadable(jobs: Sequence[Job], settings: BuildSettings) -> Iterator[Workout]:
+    """The jobs' workouts that load; a build reports the others' errors in its turn."""
+    for job in jobs:
+        with contextlib.suppress(AudiogenError):
+            yield load_workout(job.workout, settings.overrides, defaults=settings.defaults)
 
 
 def _collect(future: Future[Outcome], job: Job) -> Outcome:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +19,7 @@ from audiogen.audio.music_file import check_music_file
 from audiogen.core.files import atomic_outputs, disk_error
 from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.core.scratch import sweep, sweep_temp, sweep_tree
+from audiogen.errors import AudiogenError
 from audiogen.output.about import sidecar_about
 from audiogen.output.cover import make_cover
 from audiogen.output.destination import audio_format_for, check_destination
@@ -205,6 +206,42 @@ def preflight(workout: Workout, music: MusicBed | Literal[False] | None = None) 
     if bed is not None:
         check_music_file(bed.file)
     return Preflight(plan, synthesizer)
+
+
+def speak_ahead(workouts: Iterable[Workout], cache: SpeechCache) -> int:
+    """Speak the phrases of many workouts into `cache`, each distinct one once, with one
+    engine run per voice: a slow engine (Piper) then loads its model once and speaks on
+    every core, where builds running side by side would each start their own. The
+    builds find their phrases in the cache. Returns how many phrases were synthesized.
+    A workout that fails its checks is skipped: its own build reports why.
+    """
+    groups: dict[tuple[str, str, Path | None], _SpeechGroup] = {}
+    for workout in workouts:
+        try:
+            checked = preflight(workout, False)
+        except AudiogenError:
+            continue
+        voice = workout_voice(workout)
+        key = (checked.synthesizer.key, checked.plan.language, voice.clips)
+        group = groups.setdefault(key, _SpeechGroup(checked.synthesizer, voice.clips))
+        group.phrases.extend(checked.plan.phrases())
+    synthesized = 0
+    for (_, language, _), group in groups.items():
+        pack = ClipPack.load(group.clips, language) if group.clips is not None else None
+        spoken = speak_phrases(
+            group.phrases, group.synthesizer, cache=cache, pack=pack, language=language
+        )
+        synthesized += spoken.synthesized
+    return synthesized
+
+
+@dataclass
+class _SpeechGroup:
+    """The phrases of the workouts that one synthesizer speaks in one language."""
+
+    synthesizer: Synthesizer
+    clips: Path | None
+    phrases: list[str] = field(default_factory=list)
 
 
 def sweep_litter(output: Path, cache: SpeechCache | None) -> None:

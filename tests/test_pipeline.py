@@ -15,6 +15,9 @@ from audiogen import build_workout, parse_workout
 from audiogen.core.ffmpeg import probe_mp3
 from audiogen.core.resources import data_dir
 from audiogen.output.tags import read_chapters
+from audiogen.pipeline import speak_ahead
+from audiogen.plan.compiler import compile_plan
+from audiogen.speech.cache import SpeechCache
 from audiogen.speech.tone import ToneSynthesizer
 
 WORKOUT = """\
@@ -56,3 +59,19 @@ def test_a_build_writes_tagged_audio_and_its_sidecars(workout, tmp_path: Path) -
     assert sidecar["duration"] == result.timeline.duration_ms / 1000
     assert sidecar["audio"]["size"] == result.output.stat().st_size
     assert {p.suffix for p in result.sidecars} == {".json", ".vtt", ".lrc"}
+
+
+def test_speaking_ahead_speaks_each_phrase_of_many_workouts_once(tmp_path: Path) -> None:
+    """What `build -j N` runs first: every workout's phrases in one engine run per voice
+    (real espeak-ng), shared phrases once, a broken workout skipped; then the builds
+    find all of it in the cache and synthesize nothing."""
+    cache = SpeechCache(tmp_path / "cache")
+    legs = parse_workout("title: Legs\nwork: 5s\nrest: 5s\nexercises: [Squat, Lunge]\n")
+    arms = parse_workout("title: Arms\nwork: 5s\nrest: 5s\nexercises: [Squat, Curl]\n")
+    unknown = parse_workout("title: X\nvoice: no-such-voice\nexercises: [Squat]\n")
+    distinct = set(compile_plan(legs).phrases()) | set(compile_plan(arms).phrases())
+    assert len(distinct) < len(compile_plan(legs).phrases()) + len(compile_plan(arms).phrases())
+    assert speak_ahead([legs, unknown, arms], cache) == len(distinct)
+    assert speak_ahead([legs, arms], cache) == 0
+    built = build_workout(legs, tmp_path / "legs.mp3", cache=cache)
+    assert built.rendered.synthesized == 0 and built.rendered.cached > 0

@@ -62,6 +62,8 @@ def test_every_example_builds_side_by_side_and_a_bad_file_fails_alone(
     assert sorted(p.stem for p in out.glob("*.mp3")) == examples
     wrote = [line for line in result.stdout.splitlines() if line.startswith("Wrote")]
     assert len(wrote) == len(examples)
+    # Their phrases were spoken ahead, in one engine run: no build started an engine.
+    assert all(" 0 phrases synthesized" in line for line in wrote), wrote
     assert f"{bad}:4:5: error at exercises.1.wrok" in result.stderr
     last = result.stderr.splitlines()[-1]
     total = len(examples) + 1
