@@ -9,7 +9,7 @@ piper and the model), so the seed workout is spoken once per session and shared.
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -214,7 +214,7 @@ def spoken(speaker: PiperSpeaker, texts: list[str], threads: int) -> Iterator[by
     for raw in speaker.synthesize_many(texts):
         assert raw.sample_rate == 22_050
         # One worker process, whatever the number of phrases spoken at once.
-        assert [p.name for p in multiprocessing.active_children()] == ["audiogen-piper"]
+        assert len(piper_workers()) == 1
         yield raw.samples
 
 
@@ -226,7 +226,22 @@ def test_two_at_a_time_speak_in_order_exactly_as_one_at_a_time_in_any_order(
     reverse = list(spoken(speaker, PHRASES[::-1], threads=1))
     assert parallel == reverse[::-1]  # deterministic across processes and order
     assert sorted(len(p) for p in parallel)[0] == len(parallel[PHRASES.index("Go")])
-    assert not multiprocessing.active_children()
+    assert not piper_workers()
+
+
+def piper_workers() -> list[int]:
+    """This process's children that run the Piper worker (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == os.getpid() and b"piper_worker" in command:
+            found.append(int(entry.name))
+    return found
 
 
 @needs_natural
@@ -279,3 +294,19 @@ def test_voices_say_and_doctor_use_the_natural_voice(tmp_path: Path) -> None:
     doctor = CliRunner().invoke(cli, ["doctor"])
     assert "speech engine piper: ok, piper-tts" in doctor.output
     assert "speech engine espeak: ok, espeak-ng" in doctor.output
+
+
+@needs_natural
+def test_a_script_with_no_main_guard_can_speak_with_it(tmp_path: Path) -> None:
+    """The worker is a plain subprocess: it never runs the calling script again (as
+    multiprocessing's spawn would, which needs `if __name__ == "__main__":`)."""
+    script = tmp_path / "speak.py"
+    script.write_text(
+        "from audiogen.speech.engines.piper import PiperEngine\n"
+        "speaker = PiperEngine().open('en_US-joe-medium', rate=175, volume=1.0, settings={})\n"
+        "print(len(list(speaker.synthesize_many(['Go', 'Halfway']))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "2"), done.stderr

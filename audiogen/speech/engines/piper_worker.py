@@ -1,11 +1,15 @@
 """The Piper side of the `piper` engine: what runs inside a worker process.
 
-The main process imports this module only to hand its functions to the pool; piper,
-onnxruntime and numpy are imported inside the workers `piper.py` starts with the
-`spawn` method, never in the main process: Piper's `espeakbridge.so` embeds its own
+`piper.py` runs `main()` in a fresh interpreter (a plain subprocess: unlike
+multiprocessing's `spawn`, it never runs the caller's script again, so a script that
+builds needs no `if __name__ == "__main__":`). piper, onnxruntime and numpy are imported
+only there, never in the main process: Piper's `espeakbridge.so` embeds its own
 espeak-ng under the soname `libespeak-ng.so.1`, and in a process where the espeak
 engine has loaded the real library with RTLD_GLOBAL it resolves into that one and
-crashes. A fresh interpreter running these functions never loads espeak's library.
+crashes. The worker never loads espeak's library.
+
+The request (options, thread count, texts) comes pickled on stdin; each result goes
+back pickled, as (index, RawSpeech or WorkerError), on what was stdout.
 
 The worker loads the model once, with one onnxruntime thread per run (onnxruntime's
 own two threads spin and are slower than one; parallelism comes from running phrases
@@ -16,16 +20,19 @@ scaled by the profile's volume.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import pickle
 import re
+import signal
+import sys
 import tempfile
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from audiogen.speech.clip import PAD_MS, SILENCE_AMPLITUDE, RawSpeech
 
@@ -61,9 +68,21 @@ class WorkerError(Exception):
     pickles: the message, a hint, and whether the user can fix it (bad phonemes)."""
 
 
-def serve(options: Options, threads: int, connection: Connection) -> None:
-    """The worker process: load the model once, receive the texts, and send back
-    (index, RawSpeech or WorkerError) for each text as soon as it is spoken.
+def main() -> None:
+    """The worker process. Its stdout carries the results, so the file descriptor is
+    kept for them and stdout itself pointed at stderr: nothing a library prints can
+    corrupt the stream. Ctrl-C is the parent's to handle: it closes the pipes, and the
+    worker stops at its next read or write."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    results = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    with contextlib.suppress(BrokenPipeError), results:
+        serve(sys.stdin.buffer, results)
+
+
+def serve(requests: IO[bytes], results: IO[bytes]) -> None:
+    """Load the model once, read the request, and send back (index, RawSpeech or
+    WorkerError) for each text as soon as it is spoken.
 
     The texts are spoken by `threads` threads sharing the one model: onnxruntime's run
     releases the GIL and is safe to call concurrently, so two threads on two cores go
@@ -72,16 +91,21 @@ def serve(options: Options, threads: int, connection: Connection) -> None:
     """
     try:
         _ensure_cwd()
+        options, threads, texts = pickle.load(requests)
         voice = load_voice(options.package)
-        texts: list[str] = connection.recv()
         with ThreadPoolExecutor(threads, thread_name_prefix="piper") as pool:
             futures = {pool.submit(synthesize, voice, options, t): i for i, t in enumerate(texts)}
             for future in as_completed(futures):
-                connection.send((futures[future], _outcome(future)))
+                send(results, (futures[future], _outcome(future)))
     except (BrokenPipeError, EOFError):
         return  # the main process stopped listening: nothing left to do
     except Exception as exc:  # the model failed to load: say why instead of dying
-        connection.send((-1, WorkerError(f"{type(exc).__name__}: {exc}", None, False)))
+        send(results, (-1, WorkerError(f"{type(exc).__name__}: {exc}", None, False)))
+
+
+def send(stream: IO[bytes], message: object) -> None:
+    pickle.dump(message, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.flush()
 
 
 def _outcome(future: Future[RawSpeech]) -> RawSpeech | WorkerError:
