@@ -34,18 +34,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from audiogen.audio.beeps import BEEP_DBFS, render_beep
 from audiogen.audio.bs1770 import true_peak_db
+from audiogen.audio.condition import SPEECH_PREFILTER, condition_speech, final_limiter
 from audiogen.audio.level_memo import LevelMemo
 from audiogen.audio.measure import MixEnergy, mix_energy, segment_samples
-from audiogen.core import ffmpeg as _ffmpeg
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
-from audiogen.errors import EncoderError
+from audiogen.core.pcm import SAMPLE_RATE
 from audiogen.plan.timeline import BEEP_ROLES, Role, Timeline
 from audiogen.speech.cache import SpeechCache
 
@@ -55,30 +53,10 @@ if TYPE_CHECKING:
 
 TARGET_LUFS = -16.0
 TRUE_PEAK_LIMIT_DBTP = -1.0
-# The speech limiter's ceiling, in sample peak. Where it sits does not matter much: the
-# gain after it is measured, and what bounds the final true peak is how loud the
-# limited speech is for its peak (see `fit_gains`).
-SPEECH_CEILING_DBFS = -3.0
 # Resampling the limited speech to 44.1 kHz lifts its true peak above the limiter's
 # ceiling: typically 0.3 dB, for the first guess of the gain (`max_plr`); every clip's
 # true peak is then measured.
 RESAMPLE_OVERSHOOT_DB = 0.3
-# Limiter timing: a 5 ms look-ahead catches plosives; a 60 ms release is long enough
-# not to distort voiced sounds (periods of 5-10 ms) and short enough not to pump.
-LIMITER_ATTACK_MS = 5
-LIMITER_RELEASE_MS = 60
-# Before the limiter, a chain of all-pass filters spreads the sharp glottal pulses of
-# synthetic speech over a few milliseconds: the same sound (phase is not heard on a
-# mono voice) with peaks about 1.2 dB lower, so the limiter works that much less.
-# A high-pass first: DC or rumble in a recording would only eat headroom. Then a low-pass:
-# espeak speaks below 11 kHz, and what lies above (images from resampling its 22.05 kHz
-# output) made LAME overshoot the limited peaks by up to 2 dB on some takes.
-SPEECH_PREFILTER = (
-    "highpass=f=60",
-    "lowpass=f=9000",
-    "lowpass=f=9000",
-    *(f"allpass=f={hz}:t=q:w=0.5" for hz in (200, 350, 600, 1000, 1700)),
-)
 # The first guess of the speech gain. Once the limiter works, each dB more of gain lowers
 # the peak-to-loudness ratio about 0.35 dB (measured on espeak voices); espeak at
 # 10 dB above an RMS of -21 dBFS comes out at 13.3 dB.
@@ -96,10 +74,6 @@ _FIT_TOLERANCE_LU = 0.01
 # Beep peaks sit this far above the voice's loudness: a 150-500 ms sine then measures
 # about as loud as the speech, clearly heard without piercing.
 BEEP_PEAK_OVER_VOICE_DB = 3.0
-
-# Silence between the clips sent to the limiter: longer than its release, so one clip's
-# limiting never reaches into the next.
-_CONDITION_GAP_MS = 200
 
 
 @dataclass(frozen=True)
@@ -312,79 +286,3 @@ def scaled_beeps(voice_lufs: float) -> dict[Role, AudioSegment]:
     """The beeps with their peaks BEEP_PEAK_OVER_VOICE_DB above the voice loudness."""
     gain = voice_lufs + BEEP_PEAK_OVER_VOICE_DB - BEEP_DBFS
     return {role: render_beep(role).apply_gain(gain) for role in BEEP_ROLES}
-
-
-def final_limiter(ceiling_dbfs: float = SPEECH_CEILING_DBFS) -> str:
-    """An ffmpeg look-ahead limiter at `ceiling_dbfs`, without its make-up gain."""
-    limit = 10 ** (ceiling_dbfs / 20)
-    return (
-        f"alimiter=limit={limit:.4f}:attack={LIMITER_ATTACK_MS}:release={LIMITER_RELEASE_MS}"
-        # level=0: no automatic make-up gain; latency=1: output aligned with input.
-        ":level=0:latency=1"
-    )
-
-
-# --- speech processing ----------------------------------------------------------------
-
-
-def condition_speech(
-    clips: Mapping[str, AudioSegment], gain_db: float, *, sample_rate: int = SAMPLE_RATE
-) -> dict[str, AudioSegment]:
-    """Every clip with `gain_db` of gain, limited, as mono 16-bit at `sample_rate`.
-
-    All clips go through one ffmpeg run, end to end with silence between them, at their
-    own rate (22.05 kHz for espeak: half the work), and come back resampled.
-    """
-    if not clips:
-        return {}
-    rate, prepared = _common_format(clips)
-    gap = bytes(rate * _CONDITION_GAP_MS // 1000 * SAMPLE_WIDTH)
-    offsets: dict[str, tuple[int, int]] = {}
-    position = 0
-    for text, data in prepared.items():
-        offsets[text] = (position, len(data) // SAMPLE_WIDTH)
-        position += len(data) // SAMPLE_WIDTH + len(gap) // SAMPLE_WIDTH
-    joined = gap.join(prepared.values())
-    chain = ",".join(
-        [*SPEECH_PREFILTER, f"volume={gain_db:.3f}dB", final_limiter(), f"aresample={sample_rate}"]
-    )
-    out = _filter_pcm(joined, rate, chain, sample_rate)
-    ratio = sample_rate / rate
-    result = {}
-    for text, (start, frames) in offsets.items():
-        first, count = round(start * ratio), round(frames * ratio)
-        data = out[first * SAMPLE_WIDTH : (first + count) * SAMPLE_WIDTH]
-        result[text] = pcm_segment(data.ljust(count * SAMPLE_WIDTH, b"\0"), sample_rate)
-    return result
-
-
-def _common_format(clips: Mapping[str, AudioSegment]) -> tuple[int, dict[str, bytes]]:
-    """The clips as mono s16 bytes at one rate (the most common one; others converted)."""
-    rates = [int(clip.frame_rate) for clip in clips.values()]
-    rate = max(set(rates), key=rates.count)
-    prepared = {}
-    for text, clip in clips.items():
-        if clip.channels != 1:
-            clip = clip.set_channels(1)
-        if clip.sample_width != SAMPLE_WIDTH:
-            clip = clip.set_sample_width(SAMPLE_WIDTH)
-        if clip.frame_rate != rate:
-            clip = clip.set_frame_rate(rate)
-        prepared[text] = bytes(clip.raw_data)
-    return rate, prepared
-
-
-def _filter_pcm(data: bytes, rate: int, chain: str, out_rate: int) -> bytes:
-    command = [
-        *_ffmpeg.base_command(), "-loglevel", "error",
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-af", chain, "-f", "s16le", "-ar", str(out_rate), "-ac", "1", "pipe:1",
-    ]  # fmt: skip
-    try:
-        done = subprocess.run(command, input=data, capture_output=True, check=False)
-    except OSError as exc:
-        raise EncoderError(f"cannot run ffmpeg ({command[0]}): {exc.strerror or exc}") from exc
-    if done.returncode != 0:
-        log = _ffmpeg.tail_lines(done.stderr.decode(errors="replace"))
-        raise EncoderError(f"ffmpeg failed to process the speech:\n{log}")
-    return done.stdout

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiogen.audio.bs1770 import Floats
-from audiogen.audio.level import LoudnessTarget, VoiceMix, final_limiter
+from audiogen.audio.condition import final_limiter
+from audiogen.audio.level import LoudnessTarget, VoiceMix
 from audiogen.audio.measure import mix_energy, voice_cues
 from audiogen.audio.mixer import quiet_spans, render_pcm, window
 from audiogen.audio.music import Envelope, Music, bed_chunks, mix_peak, mix_with_voice

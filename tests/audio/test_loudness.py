@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.audio.level import LoudnessTarget, condition_speech, normalize_voice
+from audiogen.audio.condition import condition_speech
+from audiogen.audio.level import LoudnessTarget, normalize_voice
 from audiogen.audio.level_memo import MEMO_VERSION
 from audiogen.audio.measure import Measurement, measure_file, measure_mix, measure_pcm
 from audiogen.audio.mixer import render_pcm
