@@ -156,3 +156,32 @@ def test_killed_builds_keep_the_old_output_and_leave_no_litter(
             assert b"Traceback" not in stderr, context
     rig.build()
     assert rig.litter() == [], f"seed {seed}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+def test_a_ctrl_c_while_the_command_starts_is_an_interrupt_not_a_traceback() -> None:
+    """SIGINT while the command line's modules are still loading (as soon as PyYAML's
+    C extension is mapped, before numpy's): exit 130 and one line. (Earlier, while
+    Python itself starts, is Python's to handle.)"""
+    exe = Path(sys.executable).parent / "audiogen"
+    process = subprocess.Popen(
+        [str(exe), "--version"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 10
+    while not _has_mapped(process.pid, "_yaml.") and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    # (On a machine too busy to signal in time, the command is done and exits 0.)
+    outcome = (process.returncode, stderr.decode().strip())
+    assert outcome in ((130, "audiogen: interrupted."), (0, "")), outcome
+
+
+def _has_mapped(pid: int, name: str) -> bool:
+    try:
+        return name in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
