@@ -31,8 +31,10 @@ from audiogen.output.split import split_folder, split_parts, write_playlist
 from audiogen.output.tags import write_tags
 from audiogen.plan.compiler import Plan, compile_plan
 from audiogen.plan.scheduler import schedule
+from audiogen.plan.silent import without_silent
 from audiogen.plan.timeline import Timeline
 from audiogen.speech.cache import SpeechCache
+from audiogen.speech.clip import SILENCE_AMPLITUDE
 from audiogen.speech.clips import ClipPack
 from audiogen.speech.defaults import workout_voice
 from audiogen.speech.resolver import Speech, speak_phrases
@@ -98,7 +100,8 @@ def render_timeline(
         on_progress=report,
     )
     lengths = {text: clip_ms(clip) for text, clip in speech.clips.items()}
-    timeline = schedule(plan, lengths)
+    silent = [text for text, clip in speech.clips.items() if clip.max <= SILENCE_AMPLITUDE]
+    timeline = schedule(without_silent(plan, silent), lengths)
     return Rendered(timeline, speech.clips, speech.synthesized, speech.cached, speech.recorded)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen import build_workout, parse_workout
+from audiogen import build_workout, parse_workout, render_timeline
 from audiogen.core.ffmpeg import probe_mp3
 from audiogen.core.resources import data_dir
 from audiogen.output.tags import read_chapters
@@ -75,3 +75,18 @@ def test_speaking_ahead_speaks_each_phrase_of_many_workouts_once(tmp_path: Path)
     assert speak_ahead([legs, arms], cache) == 0
     built = build_workout(legs, tmp_path / "legs.mp3", cache=cache)
     assert built.rendered.synthesized == 0 and built.rendered.cached > 0
+
+
+def test_a_tip_the_voice_says_nothing_for_is_left_out_with_a_reason() -> None:
+    """Real espeak-ng reads "---" as nothing: no silent cue on the clock, and the
+    timeline says why the tip is missing. A lone emoji is read (by its name)."""
+    workout = parse_workout(
+        "title: Odd\nwork: 30s\nrest: 15s\ncues: {tips: 2}\n"
+        "exercises:\n  - name: Squat\n    tips: ['---', '💪']\n"
+    )
+    timeline = render_timeline(workout, cache=False).timeline
+    spoken = [c.phrase for c in timeline.cues if c.kind == "speech"]
+    assert "---" not in spoken and "💪" in spoken
+    assert [(str(d.role), d.text, d.reason) for d in timeline.dropped] == [
+        ("tip", "---", "the voice says nothing for it")
+    ]
