@@ -135,6 +135,7 @@ class Checked:
     # The length of the track a build makes (lead-in and outro included): the length
     # the intro announces, rounded to the minute.
     track_ms: int = 0
+    language: str = ""
     warnings: tuple[Notice, ...] = ()
     error: AudiogenError | None = None
 
@@ -155,6 +156,7 @@ class Checked:
                 "duration": self.workout_ms / 1000,
                 "track": self.track_ms / 1000,
                 "minutes": track_minutes(self.track_ms),
+                "language": self.language,
                 "warnings": [str(w) for w in self.warnings],
             }
         return {"path": str(self.path), "ok": False, "error": _error_json(self.error)}
@@ -173,12 +175,14 @@ def _error_json(exc: AudiogenError) -> dict[str, Any]:
     }
 
 
-def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
+def check_workout(
+    path: Path, defaults: Sequence[FileDefault] = (), overrides: Overrides | None = None
+) -> Checked:
     """Load and plan `path` (no audio): what `audiogen check` reports. The speech is
     synthesized (or read from the speech cache) to know how long the opening and
     closing take, so the track's length is the one a build makes and its intro says."""
     try:
-        workout = load_workout(path, defaults=defaults)
+        workout = load_workout(path, overrides, defaults=defaults)
         # Every check a build runs before it speaks: voice, recordings, music.
         checked = preflight(workout)
         plan = checked.plan
@@ -193,6 +197,7 @@ def check_workout(path: Path, defaults: Sequence[FileDefault] = ()) -> Checked:
         work_intervals=sum(1 for s in plan.segments if s.kind is IntervalKind.WORK),
         workout_ms=plan.workout_ms,
         track_ms=track_ms,
+        language=workout.language,
         warnings=workout.warnings,
     )
 

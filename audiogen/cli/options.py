@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from audiogen.cli.echo import warning
 from audiogen.workout.durations import parse_duration
 from audiogen.workout.keypath import parse_assignment
 from audiogen.workout.loader import Overrides
 from audiogen.workout.model import Workout
+from audiogen.workout.schema import LANGUAGE_HINT, LANGUAGES, check_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 WORKOUT = click.Path(dir_okay=False, path_type=Path)
@@ -35,6 +37,33 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(exc), param, ctx)
 
 
+class Language(click.ParamType):  # type: ignore[type-arg]
+    """A language with a built-in phrasebook, refused as the file's `language` is."""
+
+    name = "LANGUAGE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_language(str(value))
+        except ValueError as exc:
+            self.fail(f"{exc} ({LANGUAGE_HINT})", param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return [CompletionItem(code) for code in LANGUAGES if code.startswith(incomplete)]
+
+
+# Checked when the command line is read, so a batch stops once, before any work.
+language_option = click.option(
+    "--language",
+    type=Language(),
+    metavar="|".join(LANGUAGES),
+    help="The language of the built-in phrases, numbers and default voice; "
+    "overrides the file's `language`.",
+)
+
+
 def workout_options(func: F) -> F:
     """Options shared by `build` and `timeline`; each overrides the file when given."""
     options = [
@@ -46,6 +75,7 @@ def workout_options(func: F) -> F:
         click.option("--voice", metavar="NAME|PATH", help="Voice profile or engine voice id."),
         click.option("--rate", type=click.IntRange(80, 450), help="Speech rate, words per minute."),
         click.option("--tips", type=click.IntRange(min=0), help="Form tips spoken per exercise."),
+        language_option,
         click.option(
             "--music",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -74,6 +104,7 @@ def overrides_from(options: dict[str, Any]) -> Overrides:
         tips=options.get("tips"),
         voice=options.get("voice"),
         rate=options.get("rate"),
+        language=options.get("language"),
         sets=tuple(parse_assignment(text) for text in options.get("sets", ())),
     )
 

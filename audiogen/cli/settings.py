@@ -2,9 +2,9 @@
 takes from it. Reading the file is audiogen.core.config; here only click's side.
 
 Keys are the long option names with underscores (`--out-dir` -> `out_dir`). A key that
-is also a workout setting (work, rest, rounds, voice, tips, music) becomes a default
-under the workout file (audiogen.workout.defaults); any other becomes the option's
-default, below what is typed on the command line.
+is also a workout setting (work, rest, rounds, voice, tips, music, language) becomes a
+default under the workout file (audiogen.workout.defaults); any other becomes the
+option's default, below what is typed on the command line.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 
 from audiogen.core.config import Config, find_config, read_config
 from audiogen.workout.defaults import FileDefault, defaults_from
-from audiogen.workout.schema import CONFIG_KEY_PATHS
+from audiogen.workout.schema import CONFIG_KEY_PATHS, LANGUAGE_HINT, check_language
 
 _KEY = "audiogen.config"
 _NOT_SETTINGS = {"help", "version"}
@@ -33,6 +33,7 @@ def load_settings(ctx: click.Context) -> None:
     config = read_config(path)
     options = dict(_options(ctx.command))
     config.check_keys({*options, *CONFIG_KEY_PATHS})
+    _check_language(config)
     ctx.meta[_KEY] = config
     ctx.default_map = _defaults_map(ctx, ctx.command, config)
 
@@ -45,6 +46,18 @@ def current_config() -> Config | None:
 def workout_defaults() -> tuple[FileDefault, ...]:
     """The config file's workout settings, to rank below the workout file."""
     return defaults_from(current_config())
+
+
+def _check_language(config: Config) -> None:
+    """A language without a phrasebook is wrong whatever the workout says: refused
+    once, before any work, not in each workout that leaves `language` out."""
+    setting = config.get("language")
+    if setting is None:
+        return
+    try:
+        check_language(str(setting.value))
+    except ValueError as exc:
+        raise setting.error(str(exc), hint=LANGUAGE_HINT) from None
 
 
 def config_key(option: click.Option) -> str:

@@ -70,6 +70,7 @@ class Overrides:
     tips: int | None = None
     voice: str | None = None
     rate: int | None = None
+    language: str | None = None
     # `--set KEY=VALUE` pairs, applied to the file before it is validated.
     sets: tuple[tuple[str, str], ...] = ()
 
@@ -121,6 +122,12 @@ def _check_overrides(overrides: Overrides) -> None:
             check_length(ms or 0)
         except ValueError as exc:
             raise WorkoutError(str(exc), source=option) from None
+    if overrides.language is not None:
+        try:
+            schema.check_language(overrides.language)
+        except ValueError as exc:
+            hint = schema.LANGUAGE_HINT
+            raise WorkoutError(str(exc), source="--language", hint=hint) from None
 
 
 # ---- the workout, block by block -------------------------------------------------
@@ -140,7 +147,7 @@ def _read_workout(root: Field, overrides: Overrides, base_dir: Path) -> Workout:
         voice=_read_voice(keys.get("voice"), overrides, base_dir),
         music=_read_music(keys["music"], base_dir) if "music" in keys else None,
         source=root.source,
-        language=optional(keys, "language", _language) or "en",
+        language=_read_language(keys, overrides),
         voice_chosen="voice" in keys or overrides.voice is not None,
         phrases=optional(keys, "phrases", lambda f: _phrases_file(f, base_dir)),
         phrases_at=keys["phrases"].position if "phrases" in keys else None,
@@ -150,14 +157,17 @@ def _read_workout(root: Field, overrides: Overrides, base_dir: Path) -> Workout:
     )
 
 
+def _read_language(keys: dict[str, Field], overrides: Overrides) -> str:
+    # The file's own value is checked even where --language replaces it, as --voice does.
+    in_file = optional(keys, "language", _language)
+    return overrides.language or in_file or "en"
+
+
 def _language(field: Field) -> str:
-    value = str(scalar(field))
-    if value not in schema.LANGUAGES:
-        raise field.error(
-            f"expected one of {', '.join(schema.LANGUAGES)}, got {value!r}",
-            hint="en English, de German, es Spanish, fr French",
-        )
-    return value
+    try:
+        return schema.check_language(str(scalar(field)))
+    except ValueError as exc:
+        raise field.error(str(exc), hint=schema.LANGUAGE_HINT) from None
 
 
 def _phrases_file(field: Field, base_dir: Path) -> Path:

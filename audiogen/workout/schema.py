@@ -19,6 +19,7 @@ MIN_WORK_MS = 1_000
 MAX_TRACK_MS = 12 * 3_600_000
 # The languages with a built-in phrasebook (audiogen/data/phrases/<language>.yaml).
 LANGUAGES = ("en", "de", "es", "fr")
+LANGUAGE_HINT = "en English, de German, es Spanish, fr French"
 # Placeholders an `intro` or `outro` template may use.
 TEMPLATE_FIELDS = ("title", "minutes", "equipment")
 
@@ -195,4 +196,13 @@ CONFIG_KEY_PATHS = {
     "voice": "voice",
     "tips": "cues.tips",
     "music": "music.file",
+    "language": "language",
 }
+
+
+def check_language(value: str) -> str:
+    """`value` if it has a built-in phrasebook, else ValueError saying which do: one
+    check for the file's `language`, audiogen.toml's and `--language`."""
+    if value not in LANGUAGES:
+        raise ValueError(f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+    return value

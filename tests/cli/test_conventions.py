@@ -84,6 +84,7 @@ def test_check_json(short: Path, tmp_path: Path) -> None:
         "work_intervals": 1,
         "duration": 4.0,
         "minutes": 1,
+        "language": "en",
         "warnings": [],
     }
     assert 4.0 < track < 30.0

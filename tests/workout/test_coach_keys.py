@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from audiogen.errors import WorkoutError
-from audiogen.workout.loader import parse_workout
+from audiogen.workout.loader import Overrides, parse_workout
 from audiogen.workout.model import FirstSide, Prompt
 
 
@@ -41,6 +41,25 @@ def test_the_new_keys_are_read() -> None:
     assert lunge.reps == (8, 12) and lunge.first_side is FirstSide.LEFT
     assert lunge.prompts == (Prompt(45_000, "Deeper"), Prompt(-10_000, "Out"), Prompt(-5000, "Now"))
     assert not workout.voice_chosen and not workout.warnings
+
+
+def test_the_language_override_beats_the_file_which_is_still_checked() -> None:
+    spanish = "title: T\nlanguage: es\nexercises: [A]\n"
+    assert parse_workout(spanish, overrides=Overrides(language="de")).language == "de"
+    assert parse_workout("title: T\nexercises: [A]\n", overrides=Overrides()).language == "en"
+    with pytest.raises(WorkoutError, match="2:11: error at language: expected one of"):
+        parse_workout(
+            "title: T\nlanguage: it\nexercises: [A]\n", overrides=Overrides(language="de")
+        )
+
+
+def test_a_bad_language_override_is_blamed_on_the_option() -> None:
+    with pytest.raises(WorkoutError) as caught:
+        parse_workout("title: T\nexercises: [A]\n", overrides=Overrides(language="EN"))
+    assert str(caught.value) == (
+        "--language: error: expected one of en, de, es, fr, got 'EN'\n"
+        "  hint: en English, de German, es Spanish, fr French"
+    )
 
 
 def test_a_version_1_file_gets_the_defaults() -> None:
