@@ -77,9 +77,10 @@ class Summary:
     sidecars: tuple[Path, ...]
     split_folder: Path | None
     dropped: tuple[tuple[str, str, str], ...]  # role, text, reason
+    warnings: tuple[Notice, ...] = ()  # settings the workout's formats ignore
 
     @classmethod
-    def of(cls, result: BuildResult) -> Summary:
+    def of(cls, result: BuildResult, warnings: tuple[Notice, ...] = ()) -> Summary:
         timeline, rendered = result.timeline, result.rendered
         spoken = sum(1 for c in timeline.cues if c.kind == "speech")
         return cls(
@@ -95,6 +96,7 @@ class Summary:
             sidecars=result.sidecars,
             split_folder=result.split_folder,
             dropped=tuple((str(d.role), d.text, d.reason) for d in timeline.dropped),
+            warnings=warnings,
         )
 
 
@@ -247,7 +249,7 @@ def build_one(job: Job, settings: BuildSettings, progress: Progress | None = Non
         cache=settings.cache,
         progress=progress,
     )
-    return Summary.of(result)
+    return Summary.of(result, model.warnings)
 
 
 def run_batch(

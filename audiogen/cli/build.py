@@ -18,7 +18,7 @@ from audiogen.batch import (
     plan_jobs,
     run_batch,
 )
-from audiogen.cli.echo import NORMAL, detail, error, info, verbosity
+from audiogen.cli.echo import NORMAL, detail, error, info, verbosity, warning
 from audiogen.cli.options import WORKOUTS, count, overrides_from, workout_options
 from audiogen.cli.settings import current_config, workout_defaults
 from audiogen.workout.durations import format_clock
@@ -124,6 +124,8 @@ def _report(outcome: Outcome, close_bars: Callable[[], None]) -> None:
         return
     summary = outcome.summary
     assert summary is not None
+    for notice in summary.warnings:  # as `check` prints them, before the summary line
+        warning(str(notice))
     recorded = f", {summary.recorded} recorded" if summary.recorded else ""
     info(
         f"Wrote {summary.output} ({format_clock(summary.duration_ms)}): "

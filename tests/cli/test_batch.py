@@ -15,6 +15,8 @@ from audiogen.cli.main import cli
 SHORT = "title: {title}\nwork: 4s\nrest: 2s\ncues: {{countdown: 1, tips: 0}}\nexercises: [Squat]\n"
 EXE = Path(sys.executable).parent / "audiogen"
 BAD = "title: Bad\nexercises:\n  - name: Squat\n    wrok: 30s\n"
+# An emom block ignores `work` (line 4, column 11): a warning, not an error.
+EMOM = "title: E\nblocks:\n  - format: emom\n    work: 30s\n    every: 4s\n    exercises: [Squat]\n"
 
 
 @pytest.fixture
@@ -76,6 +78,25 @@ def test_all_good_ends_with_a_summary_on_stdout(folder: Path, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("Built 2 workouts in ")
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_prints_each_workout_s_warnings_once_as_check_does(
+    folder: Path, tmp_path: Path, jobs: str
+) -> None:
+    (folder / "b-bad.yaml").unlink()
+    (folder / "e.yaml").write_text(EMOM)
+    checked = CliRunner().invoke(cli, ["check", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    (warned,) = checked.stderr.splitlines()
+    assert warned.startswith(f"audiogen: {folder / 'e.yaml'}:4:11: warning at blocks.1.work: ")
+    build = ["build", str(folder), "-j", jobs, "--out-dir", str(tmp_path / "o")]
+    result = CliRunner().invoke(cli, build)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [warned]
+    assert sorted(p.name for p in (tmp_path / "o").glob("*.mp3")) == ["a.mp3", "c.mp3", "e.mp3"]
+    quiet = CliRunner().invoke(cli, [*build, "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
 def test_a_missing_file_fails_alone(folder: Path, tmp_path: Path) -> None:
