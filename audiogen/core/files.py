@@ -83,7 +83,7 @@ def atomic_outputs(
             _check_file_target(target)
             temps[target] = _create_temp_file(target)
         yield temps
-        with _commit_lock(temps), _interrupts_held():
+        with _commit_lock(temps), interrupts_held():
             for target in folders:
                 _swap_directory(temps[target], target)
             for target in files:
@@ -150,8 +150,9 @@ def _commit_lock(temps: dict[Path, Path]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the renames are done (a few microseconds)."""
+def interrupts_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (the renames: a few
+    microseconds), then arrive."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from audiogen.core.files import interrupts_held
+
 CAN_FORK = hasattr(os, "fork")
 
 
@@ -42,7 +44,12 @@ def run_forked_many(works: Iterable[Callable[[], bytes]], *, parallel: int) -> I
         try:
             while True:
                 while len(running) < parallel and (work := next(queue, None)) is not None:
-                    running.append(_Child.start(work, selector))
+                    # A signal handled while os.fork runs its at-fork hooks (logging's
+                    # lock release) is printed as "Exception ignored" and lost: Ctrl-C
+                    # then did nothing. Held off, it arrives once the child is listed
+                    # in `running`, which the `finally` below stops.
+                    with interrupts_held():
+                        running.append(_Child.start(work, selector))
                 if not running:
                     return
                 while not running[0].closed:
@@ -108,6 +115,8 @@ def _child(work: Callable[[], bytes], writer: int) -> NoReturn:
         # short-lived child is done), the child just finishes.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):  # blocked across the fork (see above)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
         with os.fdopen(writer, "wb") as sink:
             try:
                 sink.write(work())

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from audiogen.core.forked import ForkedError, run_forked, run_forked_many
 
 STATE = {"spoken": 0}
+# Set to make the next fork's parent signal itself from inside the at-fork hooks.
+ARMED = {"signal": False}
+
+
+def _interrupt_while_forking() -> None:
+    if ARMED["signal"]:
+        ARMED["signal"] = False
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+# Once per process (hooks cannot be removed); it does nothing unless armed.
+os.register_at_fork(after_in_parent=_interrupt_while_forking)
 
 
 def _speak() -> bytes:
@@ -51,3 +66,35 @@ def test_a_failing_child_among_many_stops_the_rest() -> None:
     assert next(answers) == b"a"
     with pytest.raises(ForkedError, match="ValueError: no"):
         next(answers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_ctrl_c_that_lands_during_the_fork_is_not_lost() -> None:
+    """Python runs at-fork hooks after fork(); a KeyboardInterrupt raised in one is only
+    printed ("Exception ignored"), so a Ctrl-C arriving then used to vanish and the
+    build went on. Held off across the fork, it arrives just after."""
+
+    def slow() -> bytes:
+        time.sleep(5)
+        return b"done"
+
+    before = _children()
+    ARMED["signal"] = True
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        run_forked(slow)
+    assert time.perf_counter() - started < 4  # interrupted, not waited for
+    assert _children() == before  # and the child was stopped and reaped
+
+
+def _children() -> set[int]:
+    """This process's children, zombies included (from /proc: ppid is stat's 4th field)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        if int(fields[1]) == os.getpid():
+            found.add(int(stat.parent.name))
+    return found
