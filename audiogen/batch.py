@@ -252,6 +252,38 @@ def build_one(job: Job, settings: BuildSettings, progress: Progress | None = Non
     return Summary.of(result, model.warnings)
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a batch, knowing which workouts were built before it."""
+
+    def __init__(self, built: Sequence[Path], total: int) -> None:
+        super().__init__(interrupted_message(built, total))
+        self.built = tuple(built)
+        self.total = total
+
+
+INTERRUPTED = "interrupted; no partial file was left."
+_LISTED = 5  # outputs the interrupt's message names; it counts the rest
+
+
+def interrupted_message(built: Sequence[Path], total: int) -> str:
+    """What an interrupt left: the finished builds are whole, and a build it stopped
+    wrote nothing at its output (outputs are atomic)."""
+    if not built and total <= 1:
+        return INTERRUPTED
+    if not built:
+        return (
+            f"interrupted before any of the {total} workouts was built; no partial file was left."
+        )
+    shown = ", ".join(str(path) for path in built[:_LISTED])
+    more = f" and {len(built) - _LISTED} more" if len(built) > _LISTED else ""
+    if len(built) == total:
+        return f"interrupted, but all {total} workouts were built ({shown}{more})."
+    return (
+        f"interrupted: built {len(built)} of {total} workouts ({shown}{more}); "
+        "the others were not built, and none left a partial file."
+    )
+
+
 def run_batch(
     jobs: Sequence[Job],
     settings: BuildSettings,
@@ -263,14 +295,24 @@ def run_batch(
 ) -> list[Outcome]:
     """Build every job, `workers` at a time, calling `on_done` as each finishes; the
     outcomes come back in the jobs' order. `progress` is only reported in turn (one
-    worker); `debug` lets an unexpected error through, with its traceback."""
-    if workers > 1 and len(jobs) > 1:
-        outcomes = _side_by_side(jobs, settings, workers, on_done)
-    else:
-        outcomes = []
-        for job in jobs:
-            outcomes.append(_attempt(job, settings, progress, debug=debug))
-            on_done(outcomes[-1])
+    worker); `debug` lets an unexpected error through, with its traceback. Interrupted,
+    it raises BatchInterrupted, which says what was built."""
+    done: list[Outcome] = []
+
+    def finished(outcome: Outcome) -> None:
+        done.append(outcome)  # before on_done: an interrupt while reporting it counts it
+        on_done(outcome)
+
+    try:
+        if workers > 1 and len(jobs) > 1:
+            outcomes = _side_by_side(jobs, settings, workers, finished)
+        else:
+            for job in jobs:
+                finished(_attempt(job, settings, progress, debug=debug))
+            outcomes = done
+    except KeyboardInterrupt:
+        built = [o.summary.output for o in done if o.summary is not None]
+        raise BatchInterrupted(built, len(jobs)) from None
     order = {job: n for n, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.job])
 
@@ -315,7 +357,12 @@ def _side_by_side(
                 outcomes.append(_collect(future, futures[future]))
                 on_done(outcomes[-1])
         except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # The pool's exit waits for the builds already running: each finishes, or
+            # stops if the signal reached its worker too (Ctrl-C in a terminal). Those
+            # that finished are reported, so the interrupt's message counts them.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for outcome in _finished_late(futures, outcomes):
+                on_done(outcome)
             raise
     return outcomes
 
@@ -325,6 +372,15 @@ def _loadable(jobs: Sequence[Job], settings: BuildSettings) -> Iterator[Workout]
     for job in jobs:
         with contextlib.suppress(AudiogenError):
             yield load_workout(job.workout, settings.overrides, defaults=settings.defaults)
+
+
+def _finished_late(futures: dict[Future[Outcome], Job], seen: list[Outcome]) -> list[Outcome]:
+    reported = {outcome.job for outcome in seen}
+    return [
+        future.result()
+        for future, job in futures.items()
+        if job not in reported and not future.cancelled() and future.exception() is None
+    ]
 
 
 def _collect(future: Future[Outcome], job: Job) -> Outcome:

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.batch import Job, exit_code, find_workouts, plan_jobs
+from audiogen.batch import (
+    BatchInterrupted,
+    Job,
+    exit_code,
+    find_workouts,
+    interrupted_message,
+    plan_jobs,
+)
 from audiogen.errors import UsageError
 
 
@@ -39,3 +46,32 @@ def test_an_output_file_goes_with_one_workout_only() -> None:
     assert plan_jobs([Path("a.yaml")], output=Path("x.mp3")) == [Job(Path("a.yaml"), Path("x.mp3"))]
     with pytest.raises(UsageError, match="one file"):
         plan_jobs([Path("a.yaml"), Path("b.yaml")], output=Path("x.mp3"))
+
+
+@pytest.mark.parametrize(
+    ("built", "total", "expected"),
+    [
+        ([], 1, "interrupted; no partial file was left."),
+        ([], 3, "interrupted before any of the 3 workouts was built; no partial file was left."),
+        (
+            ["o/a.mp3"],
+            3,
+            "interrupted: built 1 of 3 workouts (o/a.mp3); "
+            "the others were not built, and none left a partial file.",
+        ),
+        (
+            ["o/a.mp3", "o/b.mp3"],
+            2,
+            "interrupted, but all 2 workouts were built (o/a.mp3, o/b.mp3).",
+        ),
+    ],
+)
+def test_the_interrupt_says_what_was_built(built: list[str], total: int, expected: str) -> None:
+    assert interrupted_message([Path(p) for p in built], total) == expected
+
+
+def test_a_long_list_of_built_workouts_is_cut_short() -> None:
+    built = [Path(f"o/{n}.mp3") for n in range(8)]
+    message = str(BatchInterrupted(built, 10))
+    assert message.startswith("interrupted: built 8 of 10 workouts (o/0.mp3, o/1.mp3, ")
+    assert "o/4.mp3 and 3 more);" in message and "o/5.mp3" not in message

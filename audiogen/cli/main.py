@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from audiogen.batch import INTERRUPTED, BatchInterrupted
 from audiogen.cli import build, cache, check, doctor, new, schema, serve, timeline, voices
 from audiogen.cli.about import print_version
 from audiogen.cli.echo import add_verbosity_options, error
@@ -58,8 +59,11 @@ class AudiogenGroup(click.Group):
             # The reader went away (`audiogen voices | head`): not an error worth a word.
             sys.stderr.close()
             ctx.exit(0)
-        except KeyboardInterrupt:
-            click.echo("\naudiogen: interrupted; no partial file was left.", err=True)
+        except KeyboardInterrupt as exc:
+            # A batch's interrupt knows which workouts it had built; outputs are atomic,
+            # so whatever it stopped left no partial file.
+            message = str(exc) if isinstance(exc, BatchInterrupted) else INTERRUPTED
+            click.echo(f"\naudiogen: {message}", err=True)
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

@@ -3,6 +3,9 @@ line per file and one at the end, and a failure in one file never stops the othe
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,10 @@ from audiogen.cli.main import cli
 
 SHORT = "title: {title}\nwork: 4s\nrest: 2s\ncues: {{countdown: 1, tips: 0}}\nexercises: [Squat]\n"
 EXE = Path(sys.executable).parent / "audiogen"
+# Eight exercises, twice: a build of some seconds, long enough to be interrupted.
+LONG = SHORT.replace("work: 4s", "work: 45s\nrounds: 2").replace(
+    "[Squat]", "[Squat, Lunge, Plank, Burpee, Row, Press, Curl, Dip]"
+)
 BAD = "title: Bad\nexercises:\n  - name: Squat\n    wrok: 30s\n"
 # An emom block ignores `work` (line 4, column 11): a warning, not an error.
 EMOM = "title: E\nblocks:\n  - format: emom\n    work: 30s\n    every: 4s\n    exercises: [Squat]\n"
@@ -145,3 +152,62 @@ def test_check_takes_folders_too(folder: Path) -> None:
         str(folder / "a.yaml"),
         str(folder / "c.yml"),
     ]
+
+
+def _interrupted_batch(tmp_path: Path, jobs: str, group: bool) -> tuple[Path, str]:
+    """A real batch (a short workout, then two long ones) signalled with SIGINT as soon
+    as the short one is written: its output folder and the last line on stderr."""
+    folder, out = tmp_path / "workouts", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    (folder / "a.yaml").write_text(SHORT.format(title="A"))
+    for name in ("b", "c"):
+        (folder / f"{name}.yaml").write_text(LONG.format(title=name))
+        (out / f"{name}.mp3").write_bytes(b"an earlier build")
+    process = subprocess.Popen(
+        [str(EXE), "build", str(folder), "-j", jobs, "--out-dir", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        # Python ignores SIGINT if it starts with SIGINT ignored (as in some CI runs).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(f"Wrote {out / 'a.mp3'} ")
+    if group:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    else:
+        process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "a partial file was left"
+    return out, stderr.strip().splitlines()[-1]
+
+
+def test_an_interrupt_names_the_workouts_already_built(tmp_path: Path) -> None:
+    """In turn: the first workout is built, the second is stopped and left nothing
+    (the earlier file at its output is as it was), the third never started."""
+    out, message = _interrupted_batch(tmp_path, "1", group=False)
+    assert message == (
+        f"audiogen: interrupted: built 1 of 3 workouts ({out / 'a.mp3'}); "
+        "the others were not built, and none left a partial file."
+    )
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.json", "a.lrc", "a.mp3", "a.vtt", "b.mp3", "c.mp3"
+    ]  # fmt: skip
+    assert (out / "b.mp3").read_bytes() == (out / "c.mp3").read_bytes() == b"an earlier build"
+
+
+def test_an_interrupt_side_by_side_names_exactly_what_was_built(tmp_path: Path) -> None:
+    """Side by side, Ctrl-C reaches the workers too; one may be between builds and
+    finish the next before the pool closes. Whatever happened, the message names
+    exactly the workouts whose new files are there, each with its sidecars."""
+    out, message = _interrupted_batch(tmp_path, "2", group=True)
+    assert message.startswith("audiogen: interrupted")
+    named = set(re.search(r"\((.*)\)", message)[1].split(", "))  # type: ignore[index]
+    built = {str(p) for p in out.glob("*.mp3") if p.read_bytes() != b"an earlier build"}
+    assert str(out / "a.mp3") in built and named == built
+    for mp3 in built:
+        assert all(Path(mp3).with_suffix(s).is_file() for s in (".json", ".vtt", ".lrc"))
+    assert f"built {len(built)} of 3" in message or len(built) == 3
