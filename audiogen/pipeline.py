@@ -274,7 +274,12 @@ def _write_sidecars(
     workout: Workout, output: Path, timeline: Timeline, temps: Mapping[Path, Path]
 ) -> None:
     # The sidecar describes the audio it is committed with: its size and checksum.
-    about = sidecar_about(temps[output], author=workout.author, description=workout.description)
+    about = sidecar_about(
+        temps[output],
+        author=workout.author,
+        description=workout.description,
+        language=workout.language,
+    )
     about["audio"]["file"] = output.name  # the name the temporary file is renamed to
     for path, text in sidecar_texts(output, timeline, about).items():
         _write_text(temps[path], text)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 # Sidecars written before these fields existed have none; they count as version 1.
-FORMAT_VERSION = 2
+# Version 3 adds `language`; a sidecar without it is in English.
+FORMAT_VERSION = 3
 _CHUNK = 1 << 20
 
 
@@ -30,11 +31,15 @@ def audio_facts(path: Path) -> dict[str, Any]:
     return {"file": path.name, "size": path.stat().st_size, "sha256": file_sha256(path)}
 
 
-def sidecar_about(audio: Path, *, author: str | None, description: str | None) -> dict[str, Any]:
-    """The fields the JSON sidecar carries ahead of the timeline object."""
+def sidecar_about(
+    audio: Path, *, author: str | None, description: str | None, language: str = "en"
+) -> dict[str, Any]:
+    """The fields the JSON sidecar carries ahead of the timeline object. `language` is
+    the workout's, which `audiogen serve` titles the chapters it serves in."""
     return {
         "format_version": FORMAT_VERSION,
         "audio": audio_facts(audio),
         "author": author,
         "description": description,
+        "language": language,
     }

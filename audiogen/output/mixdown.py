@@ -39,6 +39,7 @@ def track_meta(workout: Workout, *, cover: bytes | None = None) -> TrackMeta:
         author=workout.author,
         description=workout.description,
         cover_png=cover,
+        language=workout.language,
     )
 
 

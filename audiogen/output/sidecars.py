@@ -43,7 +43,8 @@ def webvtt(timeline: Timeline) -> str:
     events: list[tuple[int, int, str]] = []
     for number, interval in enumerate(timeline.work_intervals):
         start, end = interval.start_ms, interval.end_ms
-        cue = _vtt_cue(f"ch{number:03d}", start, end, chapter_title(interval), " line:0")
+        title = chapter_title(interval, timeline.titles)
+        cue = _vtt_cue(f"ch{number:03d}", start, end, title, " line:0")
         events.append((start, 0, cue))
     for number, (start, end, text) in enumerate(_spoken(timeline)):
         events.append((start, 1, _vtt_cue(f"cue{number:03d}", start, end, text)))
@@ -83,10 +84,12 @@ def _vtt_safe(text: str) -> str:
 
 def lrc(timeline: Timeline) -> str:
     """LRC lyrics: a '— Front Squat —' line as each interval starts ('— Rest —' for
-    rests), and each spoken cue as it starts. A player shows each line until the next,
-    so the section lines make sure a rest never keeps showing the last exercise's cue."""
+    rests, in the workout's language), and each spoken cue as it starts. A player shows
+    each line until the next, so the section lines make sure a rest never keeps showing
+    the last exercise's cue."""
     lines = [f"[ti:{_lrc_safe(timeline.title)}]", f"[length:{_lrc_length(timeline.duration_ms)}]"]
-    events = [(i.start_ms, 0, f"— {interval_title(i)} —") for i in timeline.intervals]
+    titles = timeline.titles
+    events = [(i.start_ms, 0, f"— {interval_title(i, titles)} —") for i in timeline.intervals]
     events += [(start, 1, text) for start, _, text in _spoken(timeline)]
     lines += [f"[{lrc_time(ms)}]{_lrc_safe(text)}" for ms, _, text in sorted(events)]
     return "\n".join(lines) + "\n"

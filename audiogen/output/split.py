@@ -31,13 +31,14 @@ def maybe_folder(folder: Path | None) -> Iterator[Path | None]:
 
 
 def split_parts(timeline: Timeline, folder: Path, stem: str, spec: OutputSpec) -> list[Part]:
-    """One part per interval: <stem>-01-lead-in.mp3, <stem>-02-march-in-place.mp3, ..."""
+    """One part per interval, named and titled as the chapters are, in the workout's
+    language: <stem>-01-get-ready.mp3, <stem>-02-march-in-place.mp3, ..."""
     from audiogen.output.encoder import Part
 
     intervals = [i for i in timeline.intervals if i.length_ms > 0]
     parts = []
     for number, interval in enumerate(intervals, start=1):
-        title = interval_title(interval)
+        title = interval_title(interval, timeline.titles)
         name = f"{stem}-{number:02d}-{slug(title)[:48] or 'part'}.{spec.format.value}"
         start = ms_to_samples(interval.start_ms, spec.sample_rate)
         end = ms_to_samples(interval.end_ms, spec.sample_rate)

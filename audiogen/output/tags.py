@@ -33,16 +33,16 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame
 
 from audiogen.output.encoder import Chapter
-from audiogen.output.naming import SECTION_TITLES, chapter_title
+from audiogen.output.naming import chapter_title, section_title
 from audiogen.plan.timeline import CueKind, IntervalKind, Timeline
 
 DEFAULT_ARTIST = "audiogen"
 TOC_ID = "toc"
 # ID3v2.3 text is Latin-1 or UTF-16; UTF-16 so any exercise name survives.
 _UTF16 = Encoding.UTF16
-# The language of COMM/SYLT/USLT: players that pick one of several look for "eng", and
-# the built-in cue phrases are English.
-_LANG = "eng"
+# The language of COMM/SYLT/USLT (ISO 639-2): the lyrics are the workout's phrases, and
+# its description is written in its language too.
+_ID3_LANGUAGES = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra"}
 _SYLT_MILLISECONDS = 2
 _SYLT_LYRICS = 1
 
@@ -65,6 +65,8 @@ class TrackMeta:
     year: int = field(default_factory=_this_year)
     description: str | None = None
     cover_png: bytes | None = None
+    # The workout's `language`: what the lyrics and comment frames say they are in.
+    language: str = "en"
 
     @classmethod
     def for_workout(
@@ -74,6 +76,7 @@ class TrackMeta:
         author: str | None = None,
         description: str | None = None,
         cover_png: bytes | None = None,
+        language: str = "en",
     ) -> TrackMeta:
         """Tags for a workout file: its author is the artist, 'audiogen' when it has none."""
         return cls(
@@ -81,7 +84,13 @@ class TrackMeta:
             artist=author or DEFAULT_ARTIST,
             description=description,
             cover_png=cover_png,
+            language=language,
         )
+
+    @property
+    def id3_language(self) -> str:
+        """The language as ID3 frames name it: 'deu' for German."""
+        return _ID3_LANGUAGES[self.language]
 
     def ffmpeg_tags(self) -> dict[str, str]:
         """The same metadata as ffmpeg writes it into M4A and WAV files and split parts."""
@@ -94,9 +103,12 @@ class TrackMeta:
 def chapters_for(timeline: Timeline) -> list[Chapter]:
     """One chapter per work interval, and one for the lead-in before them: MP4 chapters
     run back to back from zero, so without it the first exercise would start at 0."""
-    chapters = [Chapter(i.start_ms, i.end_ms, chapter_title(i)) for i in timeline.work_intervals]
+    titles = timeline.titles
+    chapters = [
+        Chapter(i.start_ms, i.end_ms, chapter_title(i, titles)) for i in timeline.work_intervals
+    ]
     if chapters and chapters[0].start_ms > 0:
-        lead_in = SECTION_TITLES[IntervalKind.LEAD_IN]
+        lead_in = section_title(IntervalKind.LEAD_IN, titles)
         chapters.insert(0, Chapter(0, chapters[0].start_ms, lead_in))
     return chapters
 
@@ -123,7 +135,7 @@ def write_tags(path: Path | str, timeline: Timeline, meta: TrackMeta) -> None:
     frames = [
         *_text_frames(timeline, meta),
         *_chapter_frames(timeline),
-        *_lyrics(timeline),
+        *_lyrics(timeline, meta.id3_language),
         *_cover(meta),  # the big picture last, as mutagen does: the small frames come first
     ]
     for frame in frames:
@@ -141,7 +153,7 @@ def _text_frames(timeline: Timeline, meta: TrackMeta) -> list[Frame]:
         TLEN(encoding=_UTF16, text=str(timeline.duration_ms)),
     ]
     if meta.description:
-        frames.append(COMM(encoding=_UTF16, lang=_LANG, desc="", text=meta.description))
+        frames.append(COMM(encoding=_UTF16, lang=meta.id3_language, desc="", text=meta.description))
     return frames
 
 
@@ -169,7 +181,7 @@ def _chapter_frames(timeline: Timeline) -> list[Frame]:
             element_id=f"ch{number:03d}",
             start_time=interval.start_ms,
             end_time=interval.end_ms,
-            sub_frames=[TIT2(encoding=_UTF16, text=chapter_title(interval))],
+            sub_frames=[TIT2(encoding=_UTF16, text=chapter_title(interval, timeline.titles))],
         )
         for number, interval in enumerate(timeline.work_intervals)
     ]
@@ -184,7 +196,7 @@ def _chapter_frames(timeline: Timeline) -> list[Frame]:
     return [toc, *chapters]
 
 
-def _lyrics(timeline: Timeline) -> list[Frame]:
+def _lyrics(timeline: Timeline, language: str) -> list[Frame]:
     spoken = sorted(
         (cue.start_ms, cue.text) for cue in timeline.cues if cue.kind is CueKind.SPEECH and cue.text
     )
@@ -192,13 +204,13 @@ def _lyrics(timeline: Timeline) -> list[Frame]:
         return []
     synced = SYLT(
         encoding=_UTF16,
-        lang=_LANG,
+        lang=language,
         format=_SYLT_MILLISECONDS,
         type=_SYLT_LYRICS,
         desc="",
         text=[(text, start) for start, text in spoken],
     )
-    plain = USLT(encoding=_UTF16, lang=_LANG, desc="", text="\n".join(t for _, t in spoken))
+    plain = USLT(encoding=_UTF16, lang=language, desc="", text="\n".join(t for _, t in spoken))
     return [synced, plain]
 
 

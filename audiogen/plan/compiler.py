@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 import yaml
 
 from audiogen.errors import WorkoutError
-from audiogen.plan.phrasebook import Phrasebook, PhrasebookError, load_phrasebook
+from audiogen.plan.phrasebook import Phrasebook, PhrasebookError, Titles, load_phrasebook
 from audiogen.plan.requests import CueRequest, Requests
 from audiogen.plan.segments import Segment, segments, workout_length_ms
 from audiogen.plan.timeline import Dropped, IntervalKind
 from audiogen.plan.wording import Wording, Words
-from audiogen.workout.model import Workout
+from audiogen.workout.model import Block, Workout
 from audiogen.workout.schema import MAX_TRACK_MS
 
 __all__ = [
@@ -43,6 +43,8 @@ class Plan:
     # Said instead when the intro or outro is too long for its slot (rule 11).
     short_intro: Words
     short_outro: Words
+    # What the output files call the intervals, from the same phrasebook as the speech.
+    titles: Titles
     equipment: Words | None = None
     language: str = "en"
     # Calls no interval has room for whatever the speech lengths (rule 5's "says what
@@ -77,6 +79,7 @@ def compile_plan(workout: Workout) -> Plan:
     for a phrasebook that cannot be used."""
     _check_length(workout)
     words = Wording(_phrasebook(workout), workout.pronounce)
+    workout = _named_blocks(workout, words.book)
     found = tuple(segments(workout))
     several = len({s.block for s in found if s.kind is IntervalKind.WORK}) > 1
     asked = Requests(words, found, several)
@@ -88,6 +91,7 @@ def compile_plan(workout: Workout) -> Plan:
         outros=(),
         short_intro=words.plain(f"{workout.title}."),
         short_outro=words.plain(f"{workout.title}."),
+        titles=words.book.titles,
         language=workout.language,
         skipped=tuple(asked.skipped()),
     )
@@ -107,6 +111,20 @@ def _phrasebook(workout: Workout) -> Phrasebook:
         raise WorkoutError(
             f"cannot read the phrasebook: {exc}", position=workout.phrases_at, key_path="phrases"
         ) from None
+
+
+def _named_blocks(workout: Workout, book: Phrasebook) -> Workout:
+    """The workout with each block the file left unnamed named in its language ("Block 2";
+    "Workout" for top-level `exercises`): the name is spoken in round calls and shown."""
+
+    def named(block: Block) -> Block:
+        if block.name is not None:
+            return block
+        if block.number is None:
+            return replace(block, name=book.say("unnamed_workout"))
+        return replace(block, name=book.say("unnamed_block", number=block.number))
+
+    return replace(workout, blocks=tuple(named(block) for block in workout.blocks))
 
 
 def _with_intro(plan: Plan, workout: Workout, words: Wording) -> Plan:

@@ -39,6 +39,28 @@ class PhrasebookError(ValueError):
 
 
 @dataclass(frozen=True)
+class Titles:
+    """What the output files call the parts of a track, in the workout's language: the
+    phrasebook's `title_*` phrases, shown in chapters, captions, lyrics and split files,
+    never spoken. `right`, `left` and `round` are templates ("{name} (right)")."""
+
+    lead_in: str
+    rest: str
+    outro: str
+    right: str
+    left: str
+    round: str
+
+    def side(self, name: str, side: str) -> str:
+        """'Side Plank (left)': `side` is "right" or "left", as the timeline has it."""
+        return {"right": self.right, "left": self.left}[side].format(name=name)
+
+    def in_round(self, name: str, round: int | None) -> str:
+        """'Round 2: Front Squat'."""
+        return self.round.format(name=name, round=round)
+
+
+@dataclass(frozen=True)
 class Phrasebook:
     language: str
     default_voice: str
@@ -82,6 +104,19 @@ class Phrasebook:
             # Spanish "y" turns "e" before an "i" sound: "glúteos e isquiotibiales".
             text = re.sub(r"\by (?=[hH]?[iIíÍ](?![aeiouáéíóú]))", "e ", text)
         return text
+
+    @property
+    def titles(self) -> Titles:
+        """The `title_*` phrases, as the output files use them."""
+        p = self.phrases
+        return Titles(
+            lead_in=p["title_lead_in"],
+            rest=p["title_rest"],
+            outro=p["title_outro"],
+            right=p["title_right"],
+            left=p["title_left"],
+            round=p["title_round"],
+        )
 
     @property
     def duration_words(self) -> DurationWords:
@@ -128,6 +163,11 @@ def apply_override(book: Phrasebook, entries: Mapping[str, object]) -> Phraseboo
     return Phrasebook(
         book.language, book.default_voice, book.natural_voice, MappingProxyType(phrases)
     )
+
+
+def english_titles() -> Titles:
+    """The built-in English titles: those of a timeline made without a plan's."""
+    return _builtin("en").titles
 
 
 def template_fields(template: str) -> frozenset[str]:

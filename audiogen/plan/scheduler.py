@@ -81,6 +81,7 @@ def _schedule(
         intervals=tuple(intervals),
         cues=tuple(cues),
         dropped=tuple(placer.dropped),
+        titles=plan.titles,
     )
     stuck = frozenset(intervals.index(w) for w in placer.stuck) - quiet
     return timeline, stuck

@@ -100,7 +100,9 @@ def _interval_rounds(block: Block) -> Iterator[Segment]:
 
 def _amrap(block: Block) -> Segment:
     length = block.time_ms or 0
-    whole = Exercise(name=block.name, work_ms=length, rest_ms=0, say=block.say)
+    # compile_plan names unnamed blocks before it asks for segments; counting the
+    # workout's length needs no names.
+    whole = Exercise(name=block.name or "", work_ms=length, rest_ms=0, say=block.say)
     segment = _work(block, whole, length, 1, True, opens=True)
     return replace(segment, circuit=block.exercises)
 

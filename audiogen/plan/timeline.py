@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from audiogen.plan.phrasebook import Titles, english_titles
 from audiogen.workout.durations import format_clock
 
 
@@ -148,6 +149,8 @@ class Timeline:
     intervals: tuple[Interval, ...]
     cues: tuple[Cue, ...]
     dropped: tuple[Dropped, ...] = field(default=())
+    # What the output files call its parts (not in the JSON: the files show them).
+    titles: Titles = field(default_factory=english_titles)
 
     @property
     def work_intervals(self) -> tuple[Interval, ...]:

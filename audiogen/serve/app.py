@@ -162,7 +162,7 @@ async def play_page(site: Site, request: Request) -> Response:
     context = {
         "track": track,
         "now": moment_at(track, start_ms),
-        "chapters": [(i.start_ms, chapter_title(i)) for i in track.work_intervals],
+        "chapters": [(i.start_ms, chapter_title(i, track.titles)) for i in track.work_intervals],
         "page_data": _page_data(track, start_ms),
     }
     return _page(site, request, "play.html", context)

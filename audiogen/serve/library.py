@@ -20,9 +20,11 @@ from mutagen.id3 import ID3, ID3NoHeaderError
 
 from audiogen.output.about import file_sha256
 from audiogen.output.cover import make_cover
-from audiogen.output.naming import SECTION_TITLES, chapter_title
+from audiogen.output.naming import chapter_title, section_title
+from audiogen.plan.phrasebook import Titles, english_titles, load_phrasebook
 from audiogen.plan.timeline import Interval, IntervalKind, Side
 from audiogen.serve.files import AUDIO_TYPES, child_path
+from audiogen.workout.schema import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Track:
     author: str | None = None
     description: str | None = None
     has_transcript: bool = False
+    # The workout's language (sidecar format 3; English before): its chapters' words.
+    language: str = "en"
 
     @property
     def media_type(self) -> str:
@@ -56,6 +60,12 @@ class Track:
     @property
     def work_intervals(self) -> tuple[Interval, ...]:
         return tuple(i for i in self.intervals if i.kind is IntervalKind.WORK)
+
+    @property
+    def titles(self) -> Titles:
+        """The built-in phrasebook's titles for the track's language, as its MP3's
+        chapters have them (a workout's own `phrases` file is not known here)."""
+        return load_phrasebook(self.language).titles
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,13 @@ def read_track(folder: Path, sidecar: Path) -> Track | None:
         author=data.get("author"),
         description=data.get("description"),
         has_transcript=child_path(folder, f"{sidecar.stem}.vtt") is not None,
+        language=_language(data.get("language")),
     )
+
+
+def _language(value: object) -> str:
+    # A hand-edited or future sidecar may name a language without a phrasebook here.
+    return value if isinstance(value, str) and value in LANGUAGES else "en"
 
 
 def find_audio(folder: Path, stem: str, facts: Mapping[str, Any] | None) -> Path | None:
@@ -174,11 +190,14 @@ def panels(track: Track) -> tuple[Panel, ...]:
 
 
 def _panel(intervals: tuple[Interval, ...], index: int, show_block: bool) -> Panel:
+    # The page around the panel (its labels, "Rest 20 s, then ...") is in English, and
+    # so is the panel, whatever the track's language: a rest reads "Rest" (the spec's
+    # data-now="exercise"). Only the chapters follow the track's language.
     interval = intervals[index]
     rounds = interval.rounds or 1
     return Panel(
         kind=str(interval.kind),
-        exercise=interval.exercise or SECTION_TITLES.get(interval.kind, str(interval.kind)),
+        exercise=interval.exercise or section_title(interval.kind, english_titles()),
         side=f"{interval.side} side".capitalize() if interval.side else "",
         round=f"Round {interval.round} of {rounds}" if rounds > 1 else "",
         block=(interval.block or "") if show_block else "",
@@ -254,19 +273,19 @@ def chapters(track: Track) -> dict[str, Any]:
     """Podcasting 2.0 JSON chapters (version 1.2.0): every interval, titled as in the
     MP3's chapters; rests and the like are `toc: false`, shown as they play but left out
     of the list a player offers to jump to."""
-    items = [_chapter(interval) for interval in track.intervals]
+    items = [_chapter(interval, track.titles) for interval in track.intervals]
     document: dict[str, Any] = {"version": "1.2.0", "title": track.title, "chapters": items}
     if track.author:
         document["author"] = track.author
     return document
 
 
-def _chapter(interval: Interval) -> dict[str, Any]:
+def _chapter(interval: Interval, titles: Titles) -> dict[str, Any]:
     work = interval.kind is IntervalKind.WORK
     item: dict[str, Any] = {
         "startTime": interval.start_ms / 1000,
         "endTime": interval.end_ms / 1000,
-        "title": chapter_title(interval) if work else SECTION_TITLES.get(interval.kind, "Rest"),
+        "title": chapter_title(interval, titles) if work else section_title(interval.kind, titles),
     }
     if not work:
         item["toc"] = False

@@ -225,7 +225,7 @@ def _read_blocks(
             hint="move the top-level exercises into a block under 'blocks'",
         )
     if "exercises" in keys:
-        return (_read_block_body({"exercises": keys["exercises"]}, defaults, overrides, ""),)
+        return (_read_block_body({"exercises": keys["exercises"]}, defaults, overrides, None),)
     if "blocks" not in keys:
         raise root.error(
             "the workout has no 'exercises' or 'blocks'",
@@ -239,11 +239,11 @@ def _read_block(field: Field, defaults: _Defaults, overrides: Overrides, number:
     keys = mapping(field, schema.BLOCK_KEYS, what="a block")
     if "exercises" not in keys:
         raise field.error("a block needs 'exercises'", hint="add `exercises: [Squat, Lunge]`")
-    return _read_block_body(keys, defaults, overrides, f"Block {number}")
+    return _read_block_body(keys, defaults, overrides, number)
 
 
 def _read_block_body(
-    keys: dict[str, Field], defaults: _Defaults, overrides: Overrides, fallback_name: str
+    keys: dict[str, Field], defaults: _Defaults, overrides: Overrides, number: int | None
 ) -> Block:
     fmt = or_default(
         optional(keys, "format", lambda f: choice(f, BlockFormat)), BlockFormat.INTERVALS
@@ -254,9 +254,9 @@ def _read_block_body(
         for item in non_empty_list(keys["exercises"], what="exercises")
     )
     rest_ms = block_defaults.rest_ms
-    name = optional(keys, "name", string) or fallback_name or "Workout"
     return Block(
-        name=name,
+        # An unnamed block is named by the plan, in the workout's language.
+        name=optional(keys, "name", string) or None,
         exercises=exercises,
         format=fmt,
         rounds=block_defaults.rounds or 1,
@@ -266,6 +266,7 @@ def _read_block_body(
         every_ms=optional(keys, "every", work_duration) or 60_000,
         time_ms=_amrap_time(keys, fmt),
         say=optional(keys, "say", string),
+        number=number,
     )
 
 

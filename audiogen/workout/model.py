@@ -141,7 +141,9 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Block:
-    name: str
+    # None when the file gives none: the plan names it in the workout's language
+    # ("Block 2", or "Workout" for a file's top-level `exercises`).
+    name: str | None
     exercises: tuple[Exercise, ...]
     format: BlockFormat = BlockFormat.INTERVALS
     rounds: int = 1
@@ -151,6 +153,8 @@ class Block:
     every_ms: int = 60_000
     time_ms: int | None = None
     say: str | None = None
+    # Its place under `blocks:`, from 1; None for a file's top-level `exercises`.
+    number: int | None = None
 
 
 DEFAULT_VOLUME_DB = -18.0

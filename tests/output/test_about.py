@@ -16,7 +16,7 @@ TINY = Timeline("Tiny", 1000, (Interval(0, 1000, IntervalKind.WORK, "Squat", "Ma
 def test_sidecar_carries_the_audio_facts_ahead_of_the_timeline(tmp_path: Path) -> None:
     audio = tmp_path / "tiny.mp3"
     audio.write_bytes(b"not really audio")
-    about = sidecar_about(audio, author="Ann", description="Short.")
+    about = sidecar_about(audio, author="Ann", description="Short.", language="fr")
     write_sidecars(audio, TINY, about)
     data = json.loads(audio.with_suffix(".json").read_text())
     assert data["format_version"] == FORMAT_VERSION
@@ -26,5 +26,6 @@ def test_sidecar_carries_the_audio_facts_ahead_of_the_timeline(tmp_path: Path) -
         "sha256": hashlib.sha256(b"not really audio").hexdigest(),
     }
     assert (data["author"], data["description"]) == ("Ann", "Short.")
+    assert data["language"] == "fr"  # what `audiogen serve` titles the chapters in
     # The timeline object is unchanged after them.
     assert {k: data[k] for k in TINY.to_json()} == TINY.to_json()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiogen.output.naming import chapter_title
+from audiogen.output.naming import chapter_title, interval_title
 from audiogen.output.sidecars import (
     lrc,
     lrc_time,
@@ -17,6 +17,7 @@ from audiogen.output.sidecars import (
     webvtt,
     write_sidecars,
 )
+from audiogen.plan.phrasebook import english_titles, load_phrasebook
 from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
 
 W, S = IntervalKind.WORK, CueKind.SPEECH
@@ -89,11 +90,49 @@ TINY_LRC = """\
 
 
 def test_chapter_titles() -> None:
+    en = english_titles()
     squat = Interval(0, 1, W, "Front Squat", "B", 1, 1)
-    assert chapter_title(squat) == "Front Squat"
+    assert chapter_title(squat, en) == "Front Squat"
     deadlift = Interval(0, 1, W, "Single-Leg Deadlift", "B", 1, 1, Side.LEFT)
-    assert chapter_title(deadlift) == "Single-Leg Deadlift (left)"
-    assert chapter_title(Interval(0, 1, W, "Front Squat", "B", 2, 3)) == "Round 2: Front Squat"
+    assert chapter_title(deadlift, en) == "Single-Leg Deadlift (left)"
+    assert chapter_title(Interval(0, 1, W, "Front Squat", "B", 2, 3), en) == "Round 2: Front Squat"
+
+
+# The lead-in, a side in round 2 of 3, the other side in a one-round block, a rest, the outro.
+TITLED = {
+    "en": ["Get ready", "Round 2: Lunge (right)", "Lunge (left)", "Rest", "Done"],
+    "de": ["Mach dich bereit", "Runde 2: Lunge (rechts)", "Lunge (links)", "Pause", "Geschafft"],
+    "es": [
+        "Prepárate",
+        "Ronda 2: Lunge (lado derecho)",
+        "Lunge (lado izquierdo)",
+        "Descanso",
+        "Terminado",
+    ],
+    "fr": ["Prépare-toi", "Tour 2 : Lunge (côté droit)", "Lunge (côté gauche)", "Repos", "Terminé"],
+}
+
+
+@pytest.mark.parametrize(("language", "expected"), TITLED.items())
+def test_intervals_are_titled_in_the_phrasebook_language(
+    language: str, expected: list[str]
+) -> None:
+    titles = load_phrasebook(language).titles
+    intervals = [
+        Interval(0, 1, IntervalKind.LEAD_IN),
+        Interval(1, 2, W, "Lunge", "B", 2, 3, Side.RIGHT),
+        Interval(2, 3, W, "Lunge", "B", 1, 1, Side.LEFT),
+        Interval(3, 4, IntervalKind.REST),
+        Interval(4, 5, IntervalKind.OUTRO),
+    ]
+    assert [interval_title(i, titles) for i in intervals] == expected
+
+
+def test_a_user_phrasebook_retitles_the_chapters(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text('title_right: "{name}, R"\ntitle_rest: "Breathe"\n')
+    titles = load_phrasebook("en", tmp_path / "mine.yaml").titles
+    assert chapter_title(Interval(0, 1, W, "Lunge", "B", 1, 1, Side.RIGHT), titles) == "Lunge, R"
+    assert interval_title(Interval(0, 1, IntervalKind.REST), titles) == "Breathe"
 
 
 def test_json_is_the_timeline_object() -> None:

@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from audiogen.output.sidecars import timeline_json
 from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Side, Timeline
 from audiogen.serve.library import Library, Track, chapters, moment_at, read_track
@@ -101,11 +103,26 @@ def test_chapters_list_work_and_hide_the_rest_from_the_table_of_contents() -> No
     ]
 
 
-def read_track_from(timeline: Timeline) -> Track:
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", ["Mach dich bereit", "Runde 1: Lunge (rechts)", "Pause", "Runde 2: Squat"]),
+        ("fr", ["Prépare-toi", "Tour 1 : Lunge (côté droit)", "Repos", "Tour 2 : Squat"]),
+        ("xx", ["Get ready", "Round 1: Lunge (right)", "Rest", "Round 2: Squat"]),
+    ],
+)
+def test_chapters_are_in_the_language_the_sidecar_names(language: str, expected: list[str]) -> None:
+    track = read_track_from(TIMELINE, {"language": language})
+    assert [c["title"] for c in chapters(track)["chapters"]] == expected
+    # The page around them is English, and so is its panel: a rest reads "Rest".
+    assert moment_at(track, 18_000).panel.exercise == "Rest"
+
+
+def read_track_from(timeline: Timeline, about: dict[str, str] | None = None) -> Track:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         (folder / "t.mp3").write_bytes(b"x")
-        (folder / "t.json").write_text(timeline_json(timeline))
+        (folder / "t.json").write_text(timeline_json(timeline, about))
         track = read_track(folder, folder / "t.json")
     assert track is not None
     return track
