@@ -13,6 +13,7 @@ import click
 from audiogen.batch import (
     BuildSettings,
     Outcome,
+    Summary,
     exit_code,
     find_workouts,
     plan_jobs,
@@ -21,6 +22,7 @@ from audiogen.batch import (
 from audiogen.cli.echo import NORMAL, detail, error, info, verbosity, warning
 from audiogen.cli.options import WORKOUTS, count, overrides_from, workout_options
 from audiogen.cli.settings import current_config, workout_defaults
+from audiogen.plan.silent import REASON as SILENT_REASON
 from audiogen.workout.durations import format_clock
 
 
@@ -138,14 +140,27 @@ def _report(outcome: Outcome, close_bars: Callable[[], None]) -> None:
         extras.append(f"{summary.split_folder}/ (one file per interval)")
     detail(f"  beside it: {', '.join(extras)}")
     if summary.dropped:
-        roles = sorted({role for role, _, _ in summary.dropped})
+        _report_dropped(summary)
+
+
+def _report_dropped(summary: Summary) -> None:
+    """What was left out: for lack of time (with what to do about it), or because the
+    voice says nothing for a text."""
+    json_file = summary.output.with_suffix(".json")
+    silent = [d for d in summary.dropped if d[2] == SILENT_REASON]
+    for_time = [d for d in summary.dropped if d[2] != SILENT_REASON]
+    if for_time:
+        roles = ", ".join(sorted({role for role, _, _ in for_time}))
         info(
-            f"  left out {count(len(summary.dropped), 'cue')} for lack of time "
-            f"({', '.join(roles)}); see `dropped` in {summary.output.with_suffix('.json')}. "
-            "To hear them, lengthen rests or work intervals, or lower cues.tips."
+            f"  left out {count(len(for_time), 'cue')} for lack of time ({roles}); see "
+            f"`dropped` in {json_file}. To hear them, lengthen rests or work intervals, "
+            "or lower cues.tips."
         )
-        for role, text, reason in summary.dropped:
-            detail(f"    {role}: {text!r}: {reason}")
+    if silent:
+        texts = ", ".join(repr(text) for _, text, _ in silent)
+        info(f"  left out {count(len(silent), 'cue')} the voice says nothing for: {texts}")
+    for role, text, reason in summary.dropped:
+        detail(f"    {role}: {text!r}: {reason}")
 
 
 def _report_all(outcomes: list[Outcome], seconds: float, jobs: int) -> None:

@@ -191,3 +191,15 @@ def test_set_with_a_bad_value_exits_2_naming_the_option(runner: CliRunner, short
         "--set cues.countdown=lots: error at cues.countdown: expected a whole number"
         in result.output
     )
+
+
+def test_build_says_which_cues_it_left_out_and_why(runner: CliRunner, tmp_path: Path) -> None:
+    workout = tmp_path / "w.yaml"
+    workout.write_text(
+        "title: Odd\nwork: 30s\nrest: 15s\ncues: {tips: 1}\n"
+        "exercises:\n  - {name: Squat, tips: ['---']}\n"
+    )
+    result = runner.invoke(cli, ["build", str(workout), "-o", str(tmp_path / "w.mp3")])
+    assert result.exit_code == 0, result.output
+    assert "  left out 1 cue the voice says nothing for: '---'" in result.stdout
+    assert "for lack of time" not in result.stdout
