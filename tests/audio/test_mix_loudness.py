@@ -28,9 +28,17 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> SpeechCache:
     return SpeechCache(tmp_path_factory.mktemp("shared-speech"))
 
 
+# Every workout mono; over the bed, all but the translations of quick-legs (the same
+# workout in another voice: mono covers the voice, and the bed adds the same there).
+CASES = [(path, False) for path in WORKOUTS] + [
+    (path, True) for path in WORKOUTS if not path.stem.startswith("quick-legs-")
+]
+
+
 @pytest.mark.audio
-@pytest.mark.parametrize("music", [False, True], ids=["mono", "music"])
-@pytest.mark.parametrize("path", WORKOUTS, ids=[p.stem for p in WORKOUTS])
+@pytest.mark.parametrize(
+    ("path", "music"), CASES, ids=[f"{p.stem}-{'music' if m else 'mono'}" for p, m in CASES]
+)
 def test_worked_out_loudness_is_the_files(
     tmp_path: Path, path: Path, music: bool, shared_cache: SpeechCache
 ) -> None:
