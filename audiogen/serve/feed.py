@@ -10,6 +10,7 @@ new version instead of keeping the stale download.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,14 +42,21 @@ def guid(track: Track) -> str:
 
 def render_feed(info: FeedInfo, tracks: Sequence[Track], url: Callable[[str], str]) -> bytes:
     """The feed as UTF-8 XML. `url(path)` makes an absolute URL of a path on this server."""
-    generator = _channel(info)
+    generator = _channel(info, feed_language(tracks))
     for track in tracks:
         _item(generator, track, url)
     xml: bytes = generator.rss_str(pretty=True)
     return xml
 
 
-def _channel(info: FeedInfo) -> Any:
+def feed_language(tracks: Sequence[Track]) -> str:
+    """The channel's language: its tracks' most common one (ties: the first
+    alphabetically; English for an empty feed). RSS has no language per item."""
+    counts = Counter(sorted(track.language for track in tracks))
+    return counts.most_common(1)[0][0] if counts else "en"
+
+
+def _channel(info: FeedInfo, language: str) -> Any:
     generator = FeedGenerator()
     generator.load_extension("podcast")
     # Registered before any item, so every item gets its own PodcastIndexItem.
@@ -58,7 +66,7 @@ def _channel(info: FeedInfo) -> Any:
     # In this order: feedgen writes the last non-self link as the channel's <link>.
     generator.link(href=info.feed_url, rel="self")
     generator.link(href=info.site_url, rel="alternate")
-    generator.language("en")
+    generator.language(language)
     generator.image(url=info.cover_url, title=info.title, link=info.site_url)
     generator.podcast.itunes_author(info.author)
     generator.podcast.itunes_image(info.cover_url)

@@ -41,6 +41,19 @@ def test_the_feed_has_one_item_per_track_with_its_size(server: Server) -> None:
         assert server.request(enclosure.href.removeprefix(server.url)).status == 200
 
 
+def test_the_feed_is_in_the_language_of_its_tracks(tmp_path: Path, server: Server) -> None:
+    assert feedparser.parse(server.request("/feed.xml").body).feed.language == "en"
+    folder = tmp_path / "tracks"
+    folder.mkdir()
+    german = "title: Beine {n}\nlanguage: de\nwork: 5s\nrest: 3s\nexercises: [Kniebeuge]\n"
+    for n in (1, 2):
+        build(folder, f"beine-{n}", german.format(n=n))
+    build(folder, "squats", WORKOUTS["squats"])
+    for german_server in start_server(folder):
+        feed = feedparser.parse(german_server.request("/feed.xml").body)
+    assert feed.feed.language == "de" and len(feed.entries) == 3
+
+
 def test_the_feed_links_chapters_and_transcripts(server: Server) -> None:
     text = server.request("/feed.xml").body.decode()
     assert 'xmlns:podcast="https://podcastindex.org/namespace/1.0"' in text
