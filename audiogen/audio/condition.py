@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from audiogen.core import ffmpeg as _ffmpeg
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, pcm_segment
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, mono_pcm, pcm_segment
 from audiogen.errors import EncoderError
 
 if TYPE_CHECKING:
@@ -121,15 +121,7 @@ def _common_format(clips: Mapping[str, AudioSegment]) -> tuple[int, dict[str, by
     """The clips as mono s16 bytes at one rate (the most common one; others converted)."""
     rates = [int(clip.frame_rate) for clip in clips.values()]
     rate = max(set(rates), key=rates.count)
-    prepared = {}
-    for text, clip in clips.items():
-        if clip.channels != 1:
-            clip = clip.set_channels(1)
-        if clip.sample_width != SAMPLE_WIDTH:
-            clip = clip.set_sample_width(SAMPLE_WIDTH)
-        if clip.frame_rate != rate:
-            clip = clip.set_frame_rate(rate)
-        prepared[text] = bytes(clip.raw_data)
+    prepared = {text: mono_pcm(clip, rate) for text, clip in clips.items()}
     return rate, prepared
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples, pcm_segment
+from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, mono_pcm, ms_to_samples, pcm_segment
 from audiogen.plan.timeline import Cue, CueKind, Role, Timeline
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _cue_pcm(
     # Phrases and beeps repeat many times in a workout: convert each one only once.
     key: object = (cue.kind, cue.phrase if cue.kind is CueKind.SPEECH else cue.role)
     if key not in cache:
-        cache[key] = _to_pcm(_cue_audio(cue, clips, beeps), sample_rate)
+        cache[key] = mono_pcm(_cue_audio(cue, clips, beeps), sample_rate)
     return cache[key]
 
 
@@ -114,17 +114,6 @@ def _cue_audio(
         return clips[cue.phrase] if cue.kind is CueKind.SPEECH else beeps[cue.role]
     except KeyError:
         raise KeyError(f"no audio for {_describe(cue)}") from None
-
-
-def _to_pcm(segment: AudioSegment, sample_rate: int) -> bytes:
-    """The segment's samples as mono s16le at `sample_rate`, converting if needed."""
-    if segment.channels != 1:
-        segment = segment.set_channels(1)
-    if segment.sample_width != SAMPLE_WIDTH:
-        segment = segment.set_sample_width(SAMPLE_WIDTH)
-    if segment.frame_rate != sample_rate:
-        segment = segment.set_frame_rate(sample_rate)
-    return bytes(segment.raw_data)
 
 
 def _stream(placements: list[_Placement], total: int, sample_rate: int) -> Iterator[bytes]:

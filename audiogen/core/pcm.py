@@ -33,6 +33,17 @@ def pcm_segment(samples: bytes, frame_rate: int = SAMPLE_RATE) -> AudioSegment:
     return segment_class(data=samples, sample_width=SAMPLE_WIDTH, frame_rate=frame_rate, channels=1)
 
 
+def mono_pcm(segment: AudioSegment, sample_rate: int) -> bytes:
+    """The segment's samples as mono s16le at `sample_rate`, converting if needed."""
+    if segment.channels != 1:
+        segment = segment.set_channels(1)
+    if segment.sample_width != SAMPLE_WIDTH:
+        segment = segment.set_sample_width(SAMPLE_WIDTH)
+    if segment.frame_rate != sample_rate:
+        segment = segment.set_frame_rate(sample_rate)
+    return bytes(segment.raw_data)
+
+
 def ms_to_samples(ms: int, sample_rate: int) -> int:
     """The sample a time falls on, from the absolute time so errors never accumulate."""
     return round(ms * sample_rate / 1000)
