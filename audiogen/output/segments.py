@@ -14,6 +14,7 @@ a single encode.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import os
 import tempfile
 import threading
@@ -24,6 +25,7 @@ from pathlib import Path
 from audiogen.core import ffmpeg as _ffmpeg
 from audiogen.errors import EncoderError
 from audiogen.output.encoder import AudioFormat, OutputSpec, codec_options, input_options
+from audiogen.output.lame import encode_frames
 from audiogen.output.mp3join import SAMPLES_PER_FRAME, Segment, join
 
 PREROLL_FRAMES = 8
@@ -104,17 +106,14 @@ def encode_segments(
     plan: SegmentPlan,
     filters: Sequence[str],
 ) -> None:
-    """Encode the track into `path` (an MP3), one ffmpeg per segment, and join them."""
+    """Encode the track into `path` (an MP3), its segments side by side, and join them."""
     if spec.format is not AudioFormat.MP3:
         raise ValueError("only MP3 is encoded in segments")
     ranges = plan.ranges(total)
     with tempfile.TemporaryDirectory(prefix="audiogen-segments-", dir=path.parent) as scratch:
         paths = [Path(scratch) / f"{k}.mp3" for k in range(len(ranges))]
-        jobs = [
-            (_command(paths[k], spec, filters, header=k == 0), render(start, end))
-            for k, (start, end) in enumerate(ranges)
-        ]
-        _run_all(jobs)
+        encoders = [_encoder(paths[k], spec, filters, header=k == 0) for k in range(len(ranges))]
+        _run_all([(encode, render(*r)) for encode, r in zip(encoders, ranges, strict=True)])
         pieces = [Segment(paths[0], 0, 0)] + [
             Segment(p, seam - PREROLL_FRAMES, seam)
             for p, seam in zip(paths[1:], plan.seams, strict=True)
@@ -122,25 +121,31 @@ def encode_segments(
         join(pieces, path, total, SEARCH_FRAMES)
 
 
-def _command(path: Path, spec: OutputSpec, filters: Sequence[str], *, header: bool) -> list[str]:
+def _encoder(path: Path, spec: OutputSpec, filters: Sequence[str], *, header: bool) -> Encode:
+    """What encodes one segment into `path`: LAME in this process (lame.py) for the
+    voice alone, or an ffmpeg. Over a music bed ffmpeg's LAME stays: with lameenc's,
+    a seam over the bed found no frame within SEARCH_FRAMES where the bit reservoir
+    allowed a join (amrap-20), and the bed may go through the safety limiter anyway.
+    Only the first segment carries the Xing/LAME header the joined file keeps."""
+    if not filters and spec.channels == 1:
+        return functools.partial(encode_frames, path=path, spec=spec, header=header)
     command = [*_ffmpeg.base_command(), "-loglevel", "error", *input_options(spec)]
-    if filters:
-        command += ["-af", ",".join(filters)]
-    # Only the first segment carries the Xing/LAME header the joined file keeps.
-    options = codec_options(spec, {}, xing=header)
-    return [*command, *options, _ffmpeg.ffmpeg_path_arg(path)]
+    command += ["-af", ",".join(filters)] if filters else []
+    command += codec_options(spec, {}, xing=header)
+    command += [_ffmpeg.ffmpeg_path_arg(path)]
+    return functools.partial(_ffmpeg.run_fed, command, what="encode an MP3 segment")
 
 
-def _run_all(jobs: Sequence[tuple[list[str], Iterable[bytes]]]) -> None:
-    """Run every ffmpeg at once, each fed by a thread; if one fails (or we are
+# Encodes the s16le chunks it is given into one segment's file.
+Encode = Callable[[Iterable[bytes]], object]
+
+
+def _run_all(jobs: Sequence[tuple[Encode, Iterable[bytes]]]) -> None:
+    """Run every encoder at once, each on a thread; if one fails (or we are
     interrupted), the others are stopped too, and the first error is raised."""
     stop = threading.Event()
-
-    def run(command: list[str], chunks: Iterable[bytes]) -> None:
-        _ffmpeg.run_fed(command, _until(stop, chunks), what="encode an MP3 segment")
-
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(run, command, chunks) for command, chunks in jobs]
+        futures = [pool.submit(encode, _until(stop, chunks)) for encode, chunks in jobs]
         try:
             for future in concurrent.futures.as_completed(futures):
                 future.result()
