@@ -3,11 +3,14 @@
 Cues never overlap, so the track is a plain sequence of pieces; nothing is ever mixed.
 Building it as a stream of byte chunks keeps time and memory linear: overlaying each
 cue onto a full-length AudioSegment copies the whole track per cue (146 s and 680 MB for
-a 30-minute workout, see notes/stack.md).
+a 30-minute workout, see notes/stack.md). The cues are placed once (`place_cues`); any
+stretch of the track then streams without walking the track before it, so an encode of
+many short stretches (output/segments.py) renders each for what it holds.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -34,6 +37,56 @@ class _Placement:
     start: int  # in samples
     data: bytes
 
+    @property
+    def end(self) -> int:
+        return self.start + len(self.data) // SAMPLE_WIDTH
+
+
+class PlacedCues:
+    """Every cue's samples at its place in a track of `total` samples, checked."""
+
+    def __init__(self, placements: list[_Placement], total: int, sample_rate: int) -> None:
+        self._placements = [p for p in placements if p.data]
+        # Cues never overlap, so their ends rise in order too: a window bisects them.
+        self._ends = [p.end for p in self._placements]
+        self.total = total
+        self.sample_rate = sample_rate
+
+    def pcm(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Mono s16le chunks of the samples [start, end) (to the end by default)."""
+        end = self.total if end is None else min(end, self.total)
+        position = start
+        for placement in self._placements[bisect.bisect_right(self._ends, start) :]:
+            if placement.start >= end:
+                break
+            # The first cue may have begun before `start`: no silence then.
+            yield from _silence(max(0, placement.start - position), self.sample_rate)
+            position = max(position, placement.start)
+            upto = min(end, placement.end)
+            whole = position == placement.start and upto == placement.end
+            cut = slice(*((x - placement.start) * SAMPLE_WIDTH for x in (position, upto)))
+            yield placement.data if whole else placement.data[cut]
+            position = upto
+        yield from _silence(max(0, end - position), self.sample_rate)
+
+    def quiet(self) -> list[tuple[int, int]]:
+        """The stretches [start, end) of samples no cue's audio reaches: digital silence."""
+        edges = [0, *(x for p in self._placements for x in (p.start, p.end)), self.total]
+        return [(a, b) for a, b in zip(edges[0::2], edges[1::2], strict=True) if b > a]
+
+
+def place_cues(
+    timeline: Timeline,
+    clips: Mapping[str, AudioSegment],
+    beeps: Mapping[Role, AudioSegment],
+    *,
+    sample_rate: int = SAMPLE_RATE,
+) -> PlacedCues:
+    """Every cue's audio placed on the track, each checked (a bad timeline raises here
+    rather than halfway through an encode)."""
+    total = ms_to_samples(timeline.duration_ms, sample_rate)
+    return PlacedCues(_place_cues(timeline, clips, beeps, total, sample_rate), total, sample_rate)
+
 
 def render_pcm(
     timeline: Timeline,
@@ -48,9 +101,7 @@ def render_pcm(
     here rather than halfway through an encode. Silence comes in chunks of at most
     one second; cue audio comes in one chunk per cue.
     """
-    total = ms_to_samples(timeline.duration_ms, sample_rate)
-    placements = _place_cues(timeline, clips, beeps, total, sample_rate)
-    return _stream(placements, total, sample_rate)
+    return place_cues(timeline, clips, beeps, sample_rate=sample_rate).pcm()
 
 
 def render_segment(
@@ -114,16 +165,6 @@ def _cue_audio(
         return clips[cue.phrase] if cue.kind is CueKind.SPEECH else beeps[cue.role]
     except KeyError:
         raise KeyError(f"no audio for {_describe(cue)}") from None
-
-
-def _stream(placements: list[_Placement], total: int, sample_rate: int) -> Iterator[bytes]:
-    position = 0
-    for placement in placements:
-        yield from _silence(placement.start - position, sample_rate)
-        if placement.data:
-            yield placement.data
-        position = placement.start + len(placement.data) // SAMPLE_WIDTH
-    yield from _silence(total - position, sample_rate)
 
 
 @functools.lru_cache(maxsize=4)

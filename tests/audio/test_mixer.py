@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiogen.audio.mixer import render_pcm, render_segment
+from audiogen.audio.mixer import place_cues, render_pcm, render_segment
 from audiogen.core.ffmpeg import configure_pydub
 from audiogen.core.pcm import ms_to_samples
 from audiogen.plan.timeline import Cue, CueKind, Interval, IntervalKind, Role, Timeline
@@ -197,3 +197,46 @@ def test_any_spaced_cues_land_exactly(case: tuple[int, list[tuple[int, int]]]) -
         at = ms_to_samples(start, 8000)
         assert samples[at : at + n] == array.array("h", [i + 1] * n)
     assert sum(1 for s in samples if s) == sum(n for _, n in placed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spaced_cues(), st.data())
+def test_any_window_is_that_slice_of_the_track(
+    case: tuple[int, list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    """A stretch of the track rendered on its own holds the very samples of the whole
+    track there, wherever it starts and ends (in a cue, flush with one, in silence)."""
+    duration, placed = case
+    clips = {f"c{i}": level_clip(i + 1, n, rate=8000) for i, (_, n) in enumerate(placed)}
+    cues = [say(start, f"c{i}") for i, (start, _) in enumerate(placed)]
+    track = place_cues(timeline(duration, cues), clips, {}, sample_rate=8000)
+    whole = b"".join(track.pcm())
+    start = data.draw(st.integers(0, track.total))
+    end = data.draw(st.integers(start, track.total))
+    assert b"".join(track.pcm(start, end)) == whole[2 * start : 2 * end]
+
+
+@settings(max_examples=60, deadline=None)
+@given(spaced_cues())
+def test_quiet_stretches_are_exactly_the_silent_samples(
+    case: tuple[int, list[tuple[int, int]]],
+) -> None:
+    duration, placed = case
+    clips = {f"c{i}": level_clip(i + 1, n, rate=8000) for i, (_, n) in enumerate(placed)}
+    cues = [say(start, f"c{i}") for i, (start, _) in enumerate(placed)]
+    track = place_cues(timeline(duration, cues), clips, {}, sample_rate=8000)
+    samples = samples_of(list(track.pcm()))
+    silent = [False] * len(samples)
+    for start, end in track.quiet():
+        silent[start:end] = [True] * (end - start)
+    assert silent == [s == 0 for s in samples]  # the clips here have no zero samples
+
+
+def test_a_window_of_a_long_track_holds_only_that_window() -> None:
+    """The last second of an hour: its own chunks, none of the silence before them."""
+    cues = [beep(s) for s in range(0, 3_600_000, 1000)]
+    track = place_cues(timeline(3_600_000, cues), {}, BEEPS)
+    start = track.total - RATE
+    chunks = list(track.pcm(start))
+    assert sum(len(c) for c in chunks) == 2 * RATE
+    assert len(chunks) <= 3  # a beep, the silence after it (no silence before a window)
