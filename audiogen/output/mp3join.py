@@ -21,7 +21,6 @@ ffmpeg's muxer writes them.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import shutil
@@ -97,33 +96,63 @@ class Segment:
     seam: int
 
 
+class SeamError(EncoderError):
+    """No frame within the search joins segment `index` to the one before it."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__("no frame to join two MP3 segments at (the bit reservoir)")
+        self.index = index
+
+
 def join(segments: Sequence[Segment], output: Path, total_samples: int, search: int) -> None:
     """Write the segments' frames, joined at their seams, as one file at `output`.
 
-    A seam may move up to `search` frames later, to where the reservoir allows it.
-    Between seams whole runs of frames are copied as bytes; only the few frames around
-    each seam are read one by one.
+    A seam may move up to `search` frames later, to where the reservoir allows it; where
+    none does, SeamError says which. Between seams whole runs of frames are copied as
+    bytes; only the few frames around each seam are read one by one. Segments may share
+    a file; no more than two are open at once, however many there are.
     """
-    with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(s.path.open("rb")) for s in segments]
-        out = stack.enter_context(output.open("wb"))
-        xing = next(read_frames(files[0]))
-        out.write(xing.data)
-        current = _Cursor(files[0], len(xing.data), 0)
-        count = 0
-        for segment, file in zip(segments[1:], files[1:], strict=True):
-            head = _read_head(file, segment, search)
-            count += current.copy_to(segment.seam - _HELD_FRAMES, out)
-            near = current.frames_until(segment.seam + search)
-            seam = _seam(near, head, segment.seam)
-            held = [frame for index, frame, _ in near if index < seam]
-            tail = _main_data_tail([f for i, f, _ in head if i < seam], _reach(head, seam))
-            for frame in _patched(held, tail):
-                out.write(frame.data)
-            count += len(held)
-            current = _Cursor(file, next(at for i, _, at in head if i == seam), seam)
-        count += current.copy_to(None, out)
+    with output.open("wb") as out:
+        file = segments[0].path.open("rb")
+        current = _Cursor(file, 0, 0)
+        try:
+            xing = next(read_frames(file))
+            out.write(xing.data)
+            current.offset = len(xing.data)
+            count = 0
+            for index, segment in enumerate(segments[1:], start=1):
+                current, written = _step(current, segment, index, search, out)
+                count += written
+            count += current.copy_to(None, out)
+        finally:
+            current.close()
     _finish_header(output, xing, count, total_samples)
+
+
+def _step(
+    current: _Cursor, segment: Segment, index: int, search: int, out: BinaryIO
+) -> tuple[_Cursor, int]:
+    """Write `current`'s frames up to its seam with `segment`, the frames the seam's
+    reservoir needs patched; return where `segment` goes on from, and how many frames
+    were written. `current` is closed once done with."""
+    file = segment.path.open("rb")
+    try:
+        head = _read_head(file, segment, search)
+        count = current.copy_to(segment.seam - _HELD_FRAMES, out)
+        near = current.frames_until(segment.seam + search)
+        seam = _seam(near, head, segment.seam)
+        if seam is None:
+            raise SeamError(index)
+        held = [frame for at, frame, _ in near if at < seam]
+        tail = _main_data_tail([f for i, f, _ in head if i < seam], _reach(head, seam))
+        for frame in _patched(held, tail):
+            out.write(frame.data)
+        following = _Cursor(file, next(offset for i, _, offset in head if i == seam), seam)
+    except BaseException:
+        file.close()
+        raise
+    current.close()
+    return following, count + len(held)
 
 
 class _Cursor:
@@ -133,6 +162,9 @@ class _Cursor:
         self._file = file
         self.offset = offset
         self.index = index
+
+    def close(self) -> None:
+        self._file.close()
 
     def copy_to(self, index: int | None, out: BinaryIO) -> int:
         """Copy whole frames up to track frame `index` (None: the end) as bytes; return
@@ -183,15 +215,15 @@ def _read_head(file: BinaryIO, segment: Segment, search: int) -> list[tuple[int,
 
 def _seam(
     near: Sequence[tuple[int, Frame, int]], head: Sequence[tuple[int, Frame, int]], seam: int
-) -> int:
+) -> int | None:
     """The first frame at or past `seam` where the next segment's frame reaches no
-    further back into the reservoir than this one's."""
+    further back into the reservoir than this one's (None: no such frame)."""
     theirs = {index: frame for index, frame, _ in head}
     for index, frame, _ in near:
         other = theirs.get(index)
         if index >= seam and other is not None and other.main_data_begin <= frame.main_data_begin:
             return index
-    raise EncoderError("no frame to join two MP3 segments at (the bit reservoir)")
+    return None
 
 
 def _reach(head: Sequence[tuple[int, Frame, int]], seam: int) -> int:
