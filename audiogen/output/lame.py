@@ -11,6 +11,7 @@ track encode side by side on threads. ffmpeg still writes whatever needs its fil
 from __future__ import annotations
 
 import functools
+import math
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,3 +62,13 @@ def header_frame(spec: OutputSpec) -> bytes:
         _ffmpeg.run_fed(command, [silence], what="write an MP3 header")
         with path.open("rb") as file:
             return next(read_frames(file)).data
+
+
+def padding_period(spec: OutputSpec) -> int:
+    """How many frames LAME's padding takes to repeat. A frame holds 144 * bitrate /
+    rate bytes; where that is not whole (44.1 kHz), LAME pads a frame by one byte now
+    and then, as a running remainder says, from the stream's first frame. An encode
+    begun a multiple of this many frames into the track is in step with one of the
+    whole track: past its first few frames, it writes the very same frames."""
+    remainder = 144 * 1000 * spec.check() % spec.sample_rate
+    return spec.sample_rate // math.gcd(spec.sample_rate, remainder)

@@ -1,9 +1,11 @@
 """The mixdown: the voice (and the music bed) mixed and encoded into the track.
 
 `EncodeJob` renders the mix as PCM and hands it to the encoder: a long MP3 in segments
-on every core (segments.py), anything else in one ffmpeg run. With a music bed it works
-out the voice gain and bed level that meet the loudness target first (music_loudness.py),
-without a pass over the mix.
+on every core (segments.py), anything else in one ffmpeg run. The voice alone as an MP3
+is encoded only where it sounds: its stretches of digital silence are copied from one
+encode of silence (`plan_silence`). With a music bed it works out the voice gain and bed
+level that meet the loudness target first (music_loudness.py), without a pass over the
+mix.
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ from audiogen.audio.bs1770 import Floats
 from audiogen.audio.condition import final_limiter
 from audiogen.audio.level import LoudnessTarget, VoiceMix
 from audiogen.audio.measure import mix_energy, voice_cues
-from audiogen.audio.mixer import quiet_spans, render_pcm, window
+from audiogen.audio.mixer import PlacedCues, place_cues, quiet_spans
 from audiogen.audio.music import Envelope, Music, bed_chunks, mix_peak, mix_with_voice
 from audiogen.audio.music_loudness import bed_energy, fit_bed
-from audiogen.core.pcm import SAMPLE_RATE, SAMPLE_WIDTH, ms_to_samples
+from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.output.encoder import AudioFormat, OutputSpec, Part, write_audio
-from audiogen.output.segments import SegmentPlan, encode_segments, plan_segments
+from audiogen.output.lame import padding_period
+from audiogen.output.segments import (
+    SegmentPlan,
+    encode_segments,
+    in_process,
+    plan_segments,
+    plan_silence,
+)
 from audiogen.output.tags import TrackMeta, chapters_for
 from audiogen.plan.timeline import Timeline
 from audiogen.workout.model import MusicBed, Workout
@@ -64,21 +73,25 @@ class EncodeJob:
     ) -> float:
         """Mix the voice (over the music `bed`, streamed from a given frame, if any) and
         encode it, through a safety limiter if `limit`. A long MP3 is encoded in
-        segments on every core (output/segments.py). Returns the voice's loudness."""
+        segments on every core (output/segments.py). Returns the voice's loudness.
+
+        The "audio" progress counts the samples rendered for the encoders, up to all
+        they are fed (none for the voice's silent segments)."""
         filters = [final_limiter(self.target.true_peak - 0.5)] if limit else []
-        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
-        report = _Reporter(total * self.spec.channels * 2, self.progress)
-        plan = self._plan(parts)
+        cues = place_cues(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
+        total = cues.total
+        plan = self._plan(parts, cues, alone=bed is None and in_process(self.spec, filters))
+        report = _Reporter(plan.encoded(total) * self.spec.channels * 2, self.progress)
         if plan.seams:
 
             def render(start: int, end: int) -> Iterator[bytes]:
-                return report(self.mix(voice, bed, start, end))
+                return report(self.mix(cues, bed, start, end))
 
             encode_segments(render, total, path, self.spec, plan, filters)
             return voice.lufs
         meta = track_meta(self.workout)
         write_audio(
-            report(self.mix(voice, bed, 0, total)),
+            report(self.mix(cues, bed, 0, total)),
             path,
             self.spec,
             tags=meta.ffmpeg_tags(),
@@ -88,22 +101,24 @@ class EncodeJob:
         )
         return voice.lufs
 
-    def _plan(self, parts: Sequence[Part]) -> SegmentPlan:
+    def _plan(self, parts: Sequence[Part], cues: PlacedCues, *, alone: bool) -> SegmentPlan:
         """Segments for a parallel encode: MP3 only, and not with parts (those are cut
-        from the one stream); seams between cues."""
+        from the one stream); seams between cues. The voice `alone`, encoded in process,
+        has its silence copied: for that the quiet stretches are the exact samples no
+        cue reaches, not the cues' times."""
         if self.spec.format is not AudioFormat.MP3 or parts:
             return SegmentPlan(())
-        total = ms_to_samples(self.timeline.duration_ms, SAMPLE_RATE)
-        return plan_segments(
-            total, quiet_spans(self.timeline, SAMPLE_RATE), sample_rate=SAMPLE_RATE
-        )
+        if alone:
+            grid = padding_period(self.spec)
+            return plan_silence(cues.total, cues.quiet(), sample_rate=SAMPLE_RATE, grid=grid)
+        quiet = quiet_spans(self.timeline, SAMPLE_RATE)
+        return plan_segments(cues.total, quiet, sample_rate=SAMPLE_RATE)
 
     def mix(
-        self, voice: VoiceMix, bed: Callable[[int], Iterator[bytes]] | None, start: int, end: int
+        self, cues: PlacedCues, bed: Callable[[int], Iterator[bytes]] | None, start: int, end: int
     ) -> Iterator[bytes]:
         """The track's samples [start, end) as s16le chunks: mono, or stereo over a bed."""
-        chunks = render_pcm(self.timeline, voice.clips, voice.beeps, sample_rate=SAMPLE_RATE)
-        chunks = window(chunks, start * SAMPLE_WIDTH, end * SAMPLE_WIDTH)
+        chunks = cues.pcm(start, end)
         return chunks if bed is None else mix_with_voice(chunks, bed(start))
 
     def encode_with_music(

@@ -1,11 +1,12 @@
 """Join MP3 segments encoded side by side into one gapless CBR file.
 
-Segment k is encoded from `preroll` frames before its first kept frame, on the same
-1152-sample grid as a single encode of the whole track would use (see segments.py).
-Its frame i is then the track's frame `first_k - preroll + i`: the same samples, with
-the same encoder delay. Joining keeps segment k's frames up to a seam frame J and
-segment k+1's from J on, so the decoded track has exactly the samples of the whole,
-at exactly their times: no gap, no overlap, the clock unchanged.
+Segment k is encoded from some frames (its preroll) before the first frame taken from
+it, on the same 1152-sample grid as a single encode of the whole track would use (see
+segments.py). Its frame i is then the track's frame `first_frame + i`: the same
+samples, with the same encoder delay. Joining keeps segment k's frames up to a seam
+frame J and segment k+1's from J on, so the decoded track has exactly the samples of
+the whole, at exactly their times: no gap, no overlap, the clock unchanged. Several
+segments may be taken from one file, at different frames (the encoded silence).
 
 Two things cross a seam. The decoder's overlap-add with frame J-1 sees segment k's
 frame where a single encode had its own: in silence both are zeros, over music they
