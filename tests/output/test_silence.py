@@ -264,6 +264,27 @@ def test_every_bitrate_decodes_as_one_encode(tmp_path: Path, bitrate: str, rate:
     assert np.array_equal(joined, decoded(tmp_path / "whole.mp3", rate))
 
 
+def test_a_track_that_begins_silent_keeps_its_header_on_an_encoded_first_segment(
+    tmp_path: Path,
+) -> None:
+    """Six seconds of silence first: copied from a few frames in, while the first
+    segment, encoded, carries the header."""
+    sound, gaps = noisy_islands(RATE)
+    pcm = bytes(2 * 6 * RATE) + sound
+    total = len(pcm) // 2
+    quiet = [(0, 6 * RATE), *((start + 6 * RATE, end + 6 * RATE) for start, end in gaps)]
+    plan = plan_silence(total, quiet, sample_rate=RATE, grid=49)
+    assert 1 in plan.silent and plan.seams[0] * SAMPLES_PER_FRAME < RATE
+
+    def render(start: int, end: int) -> list[bytes]:
+        return [pcm[2 * start : 2 * end]]
+
+    encode_segments(render, total, tmp_path / "joined.mp3", OutputSpec(), plan, [])
+    encode_segments(render, total, tmp_path / "whole.mp3", OutputSpec(), SegmentPlan(()), [])
+    assert probe_mp3(tmp_path / "joined.mp3").duration_ms == round(total * 1000 / RATE)
+    assert np.array_equal(decoded(tmp_path / "joined.mp3"), decoded(tmp_path / "whole.mp3"))
+
+
 def test_padding_periods() -> None:
     """44.1 kHz frames hold 144 * bitrate / 44100 bytes: 313 23/49 at 96k, 195 3/7 at
     56k; at 32 and 48 kHz a whole number, never padded."""
