@@ -14,7 +14,7 @@ import bisect
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,25 +183,10 @@ def _silence(samples: int, sample_rate: int) -> Iterator[bytes]:
         yield block[: rest * SAMPLE_WIDTH]
 
 
-def window(chunks: Iterable[bytes], start: int, end: int) -> Iterator[bytes]:
-    """The bytes [start, end) of a stream of chunks (skipped chunks are not copied)."""
-    position = 0
-    for chunk in chunks:
-        after = position + len(chunk)
-        if after > start and position < end:
-            yield (
-                chunk
-                if start <= position and after <= end
-                else chunk[max(0, start - position) : end - position]
-            )
-        position = after
-        if position >= end:
-            return
-
-
 def quiet_spans(timeline: Timeline, sample_rate: int) -> list[tuple[int, int]]:
-    """The stretches [start, end) of samples where no cue plays: digital silence in the
-    voice (a parallel encode cuts its segments there)."""
+    """The stretches [start, end) of samples where no cue plays, by the cues' times:
+    digital silence in the voice (a parallel encode over a music bed cuts its segments
+    there; the silence of the voice alone is taken from PlacedCues.quiet, exact)."""
     total = ms_to_samples(timeline.duration_ms, sample_rate)
     spans = []
     heard = 0

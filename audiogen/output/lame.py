@@ -69,6 +69,7 @@ def padding_period(spec: OutputSpec) -> int:
     rate bytes; where that is not whole (44.1 kHz), LAME pads a frame by one byte now
     and then, as a running remainder says, from the stream's first frame. An encode
     begun a multiple of this many frames into the track is in step with one of the
-    whole track: past its first few frames, it writes the very same frames."""
+    whole track: a few frames into a silence, its frames are that encode's frames (but
+    for the stuffing bits, which no decoder reads)."""
     remainder = 144 * 1000 * spec.check() % spec.sample_rate
     return spec.sample_rate // math.gcd(spec.sample_rate, remainder)
