@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
-import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiogen.core import ffmpeg as _ffmpeg
+from audiogen.core.cores import usable_cores
 from audiogen.errors import EncoderError
 from audiogen.output.encoder import AudioFormat, OutputSpec, codec_options, input_options
 from audiogen.output.lame import encode_frames
@@ -94,14 +94,6 @@ class SegmentPlan:
         return SegmentPlan(seams, frozenset(k if k < index else k - 1 for k in kept), self.grid)
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def plan_segments(
     total: int,
     quiet: Sequence[tuple[int, int]],
@@ -113,7 +105,7 @@ def plan_segments(
     """Seams for `count` segments (one per core) of about equal length, each in a quiet
     stretch [start, end) of samples; fewer where no stretch fits."""
     shortest = MIN_SEGMENT_SECONDS * sample_rate
-    wanted = min(count or cores(), total // shortest)
+    wanted = min(count or usable_cores(), total // shortest)
     seams: list[int] = []
     for k in range(1, max(1, wanted)):
         seam = _seam_near(total * k // wanted, quiet, grid)
@@ -291,7 +283,7 @@ def _run_all(jobs: Sequence[Job]) -> None:
     if not jobs:
         return
     stop = threading.Event()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(jobs), cores())) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(jobs), usable_cores())) as pool:
         futures = [pool.submit(job, stop) for job in jobs]
         try:
             for future in concurrent.futures.as_completed(futures):

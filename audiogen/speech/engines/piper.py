@@ -33,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
+from audiogen.core.cores import usable_cores
 from audiogen.errors import VoiceChoiceError, VoiceError
 from audiogen.speech.clip import RawSpeech
 from audiogen.speech.engines import piper_worker as worker
@@ -109,13 +110,6 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows
-        return os.cpu_count() or 1
 
 
 class PiperEngine:
