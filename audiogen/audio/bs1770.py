@@ -85,18 +85,11 @@ def _biquad(signal: Floats, b: tuple[float, float, float], a: tuple[float, float
 def k_weighted_power(samples: npt.NDArray[np.float64], rate: int) -> Floats:
     """The squared K-weighted signal of `samples` (full scale 1.0), with the filter's
     ringing after the end: len(samples) + 8191 values."""
-    size = len(samples) + _IR_SAMPLES - 1
+    ir = k_weighting_ir(rate)
+    size = len(samples) + len(ir) - 1
     fft = 1 << max(1, (size - 1).bit_length())
-    filtered = np.fft.irfft(np.fft.rfft(samples, fft) * _ir_spectrum(rate, fft), fft)[:size]
+    filtered = np.fft.irfft(np.fft.rfft(samples, fft) * np.fft.rfft(ir, fft), fft)[:size]
     return np.square(filtered)
-
-
-@functools.lru_cache(maxsize=32)
-def _ir_spectrum(rate: int, fft: int) -> npt.NDArray[np.complex128]:
-    """The K-weighting's spectrum at one FFT size: clips share a few sizes (powers of 2)."""
-    spectrum = np.fft.rfft(k_weighting_ir(rate), fft)
-    spectrum.flags.writeable = False  # shared between calls and threads
-    return spectrum
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +23,6 @@ from audiogen.audio.bs1770 import (
     sum_placed,
 )
 from audiogen.core import ffmpeg as _ffmpeg
-from audiogen.core.cores import usable_cores
 from audiogen.core.pcm import SAMPLE_RATE, ms_to_samples
 from audiogen.errors import EncoderError
 from audiogen.plan.timeline import CueKind, Role, Timeline
@@ -86,18 +84,16 @@ def mix_energy(
     for cue in timeline.cues:
         key = (cue.kind, cue.phrase if cue.kind is CueKind.SPEECH else str(cue.role))
         starts.setdefault(key, []).append(ms_to_samples(cue.start_ms, sample_rate))
-
-    def energy(sound: tuple[CueKind, str], at: list[int]) -> tuple[Placed, ...]:
-        kind, name = sound
-        samples = segment_samples(clips[name] if kind is CueKind.SPEECH else beeps[Role(name)])
-        power = k_weighted_power(samples, sample_rate)
-        return tuple(place(power, start, sub_block) for start in at)
-
-    # numpy's FFTs let go of the GIL: the sounds are K-weighted on every core.
-    with ThreadPoolExecutor(usable_cores()) as pool:
-        placed = dict(zip(starts, pool.map(energy, starts, starts.values()), strict=True))
-    speech = {name: p for (kind, name), p in placed.items() if kind is CueKind.SPEECH}
-    beep_energy = [x for (kind, _), p in placed.items() if kind is not CueKind.SPEECH for x in p]
+    speech: dict[str, tuple[Placed, ...]] = {}
+    beep_energy: list[Placed] = []
+    for (kind, name), at in starts.items():
+        sound = clips[name] if kind is CueKind.SPEECH else beeps[Role(name)]
+        power = k_weighted_power(segment_samples(sound), sample_rate)
+        placed = tuple(place(power, start, sub_block) for start in at)
+        if kind is CueKind.SPEECH:
+            speech[name] = placed
+        else:
+            beep_energy += placed
     return MixEnergy(-(-total // sub_block), sub_block, speech, tuple(beep_energy))
 
 
