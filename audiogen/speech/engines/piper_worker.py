@@ -30,13 +30,15 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import unicodedata
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from audiogen.speech.clip import PAD_MS, SILENCE_AMPLITUDE, RawSpeech
+from audiogen.speech.engines.piper_budget import BudgetQueue
 
 # Every clip is brought to this level of active speech (see `speech_rms`), so one cue is
 # never much louder than the next: Piper's raw output varies by up to 7.5 LU between
@@ -47,6 +49,11 @@ PEAK_DBFS = -1.0
 # Level windows, and how far below the loudest window a window still counts as speech.
 WINDOW_MS = 20
 ACTIVE_RANGE_DB = 30.0
+# How much speech is spoken at once, in characters at length_scale 1 (piper_budget.py):
+# the seed's longest phrase (76) beside any of its usual ones (up to about 35).
+BUDGET_CHARACTERS = 110
+# The first chunk of onnxruntime's memory arena (see load_voice).
+ARENA_CHUNK_BYTES = 256 << 20
 if TYPE_CHECKING:
     import numpy as np
 
@@ -89,16 +96,31 @@ def serve(requests: IO[bytes], results: IO[bytes]) -> None:
     The texts are spoken by `threads` threads sharing the one model: onnxruntime's run
     releases the GIL and is safe to call concurrently, so two threads on two cores go
     nearly twice as fast as one, with one copy of the model in memory instead of one
-    per process (the output is the same sample for sample).
+    per process (the output is the same sample for sample). They take the texts in
+    order, as many at once as fit BUDGET_CHARACTERS (piper_budget.py): two long
+    phrases side by side would need the most memory.
     """
     try:
         _ensure_cwd()
         options, threads, texts = pickle.load(requests)
         voice = load_voice(options.package)
+        costs = [len(text) * options.length_scale for text in texts]
+        queue, sending = BudgetQueue(costs, BUDGET_CHARACTERS), threading.Lock()
+
+        def speak() -> None:
+            try:
+                while (index := queue.take()) is not None:
+                    outcome = _outcome(voice, options, texts[index])
+                    queue.done(index)
+                    with sending:
+                        send(results, (index, outcome))
+            except BaseException:
+                queue.drop()  # the main process stopped listening: the others stop too
+                raise
+
         with ThreadPoolExecutor(threads, thread_name_prefix="piper") as pool:
-            futures = {pool.submit(synthesize, voice, options, t): i for i, t in enumerate(texts)}
-            for future in as_completed(futures):
-                send(results, (futures[future], _outcome(future)))
+            for speaking in [pool.submit(speak) for _ in range(threads)]:
+                speaking.result()
     except (BrokenPipeError, EOFError):
         return  # the main process stopped listening: nothing left to do
     except Exception as exc:  # the model failed to load: say why instead of dying
@@ -110,9 +132,9 @@ def send(stream: IO[bytes], message: object) -> None:
     stream.flush()
 
 
-def _outcome(future: Future[RawSpeech]) -> RawSpeech | WorkerError:
+def _outcome(voice: Any, options: Options, text: str) -> RawSpeech | WorkerError:
     try:
-        return future.result()
+        return synthesize(voice, options, text)
     except WorkerError as exc:
         return exc
     except Exception as exc:
@@ -144,6 +166,15 @@ def load_voice(package: str) -> Any:
     # without them a worker peaks about 40 MB lower over a workout at the same speed.
     options.enable_mem_pattern = False
     options.log_severity_level = 3  # errors only
+    # One large first chunk for the working memory: grown by doubling from 1 MB, the
+    # arena held 20-40 MB more, and more the more two long phrases met (its chunks are
+    # only reserved; what counts is what the phrases touch).
+    arena = onnxruntime.OrtArenaCfg(0, 0, ARENA_CHUNK_BYTES, -1)
+    cpu = onnxruntime.OrtMemoryInfo(
+        "Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, onnxruntime.OrtMemType.DEFAULT
+    )
+    onnxruntime.create_and_register_allocator(cpu, arena)
+    options.add_session_config_entry("session.use_env_allocators", "1")
     with tempfile.TemporaryDirectory(prefix="audiogen-piper-") as folder:
         model = Path(folder) / "model.onnx"
         save_decoder_in_2d(voice.model_path(), model)
