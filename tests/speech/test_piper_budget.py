@@ -3,6 +3,7 @@ real threads taking them."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiogen.speech.engines.piper_budget import BudgetQueue
+from audiogen.speech.engines.piper_budget import BudgetQueue, sentences_within
 
 
 def _speak_all(queue: BudgetQueue, costs: list[float], threads: int) -> tuple[list[int], float]:
@@ -91,3 +92,47 @@ def test_dropping_wakes_a_waiting_thread_with_nothing() -> None:
     queue.drop()
     waiting.join(2)
     assert got == [None]
+
+
+# --- long sentences ---------------------------------------------------------------------
+
+_WORDS = st.lists(
+    st.one_of(
+        st.text("abcdefghij", min_size=1, max_size=12),
+        st.sampled_from(["[[ˈɡɑː blɪt]]", "[[lˈʌndʒ]]", "squat,", "hold;", "up:"]),  # noqa: RUF001
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=_WORDS, limit=st.integers(20, 150))
+def test_a_long_sentence_is_cut_between_words_into_pieces_within_the_limit(
+    words: list[str], limit: int
+) -> None:
+    sentence = " ".join(words)
+    pieces = sentences_within(sentence, limit)
+    assert " ".join(pieces).split() == sentence.split()  # every word, in order, once
+    for piece in pieces:
+        # Over the limit only where no space outside a phoneme block comes before it.
+        blocks = [m.span() for m in re.finditer(r"\[\[.*?\]\]", piece)]
+        spaces = [i for i, c in enumerate(piece) if c == " "]
+        free = [i for i in spaces if not any(a < i < b for a, b in blocks)]
+        assert len(piece) <= limit or not [i for i in free if 1 <= i <= limit]
+    for block in ("[[ˈɡɑː blɪt]]",):  # noqa: RUF001
+        if block in sentence:
+            assert any(block in piece for piece in pieces)  # never cut inside a block
+
+
+def test_a_text_whose_sentences_fit_is_spoken_as_written() -> None:
+    text = "Next up: front squat. Keep your chest tall, brace your core!"
+    assert sentences_within(text, 40) == [text]
+
+
+def test_a_long_sentence_is_cut_at_a_comma_before_a_space() -> None:
+    sentence = "Drive through your heels and stand tall, squeeze at the top and lower slowly"
+    assert sentences_within(sentence, 50) == [
+        "Drive through your heels and stand tall,",
+        "squeeze at the top and lower slowly",
+    ]

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from audiogen.speech.clip import PAD_MS, SILENCE_AMPLITUDE, RawSpeech
-from audiogen.speech.engines.piper_budget import BudgetQueue
+from audiogen.speech.engines.piper_budget import BudgetQueue, sentences_within
 
 # Every clip is brought to this level of active speech (see `speech_rms`), so one cue is
 # never much louder than the next: Piper's raw output varies by up to 7.5 LU between
@@ -52,6 +52,9 @@ ACTIVE_RANGE_DB = 30.0
 # How much speech is spoken at once, in characters at length_scale 1 (piper_budget.py):
 # the seed's longest phrase (76) beside any of its usual ones (up to about 35).
 BUDGET_CHARACTERS = 110
+# The longest sentence spoken in one run, in characters at length_scale 1: about 10 s
+# of speech, 200 MB of working memory (piper_budget.py).
+SENTENCE_CHARACTERS = 150
 # The first chunk of onnxruntime's memory arena (see load_voice).
 ARENA_CHUNK_BYTES = 256 << 20
 if TYPE_CHECKING:
@@ -208,9 +211,11 @@ def synthesize(voice: Any, options: Options, text: str) -> RawSpeech:
         normalize_audio=False,
     )
     rate = int(voice.config.sample_rate)
+    limit = round(SENTENCE_CHARACTERS / options.length_scale)
     sentences = [
         np.asarray(chunk.audio_float_array, dtype=np.float32)
-        for chunk in voice.synthesize(text, syn_config=config)
+        for piece in sentences_within(text, limit)
+        for chunk in voice.synthesize(piece, syn_config=config)
     ]
     audio = join_sentences(sentences, rate, options.sentence_pause_ms)
     samples = to_int16(level(audio, rate) * options.volume)
