@@ -10,7 +10,8 @@ Registering costs nothing: this module imports neither piper nor onnxruntime, an
 `synthesize_many` starts one, which loads the model once and
 speaks a build's missing phrases on all cores (one thread each, sharing the model: one
 process per core measured 552 MB at its peak over the seed workout, one process with
-two threads 340 MB, at the same speed), and yields them in order. A build whose
+two threads 340 MB, at the same speed; 300 MB now, see piper_budget.py), and yields
+them in order. A build whose
 phrases are all cached starts no worker and loads no model.
 
 Deterministic by default: with noise_scale and noise_w_scale at 0 the output is the

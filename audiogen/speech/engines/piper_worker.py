@@ -11,11 +11,12 @@ crashes. The worker never loads espeak's library.
 The request (options, thread count, texts) comes pickled on stdin; each result goes
 back pickled, as (index, RawSpeech or WorkerError), on what was stdout.
 
-The worker loads the model once, with one onnxruntime thread per run (onnxruntime's
-own two threads spin and are slower than one; parallelism comes from running phrases
-side by side), and turns each text into mono 16-bit speech: each sentence trimmed,
-sentences joined by a fixed pause, the whole clip levelled to a common loudness, then
-scaled by the profile's volume.
+The worker loads the model once, rewritten to run faster (piper_model.py), with one
+onnxruntime thread per run (onnxruntime's own two threads spin and are slower than one;
+parallelism comes from running phrases side by side, as many at once as fit a budget:
+piper_budget.py), and turns each text into mono 16-bit speech: each sentence trimmed
+(a very long one spoken in pieces), sentences joined by a fixed pause, the whole clip
+levelled to a common loudness, then scaled by the profile's volume.
 """
 
 from __future__ import annotations
