@@ -15,8 +15,11 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from audiogen.core.scratch import temp_name
 from audiogen.errors import EncoderError
@@ -149,19 +152,46 @@ def _commit_lock(temps: dict[Path, Path]) -> Iterator[None]:
         yield
 
 
+_HELD = (signal.SIGINT, signal.SIGTERM)
+# What signal.getsignal gives back for a handler set in Python (SIG_DFL, SIG_IGN: ints).
+_Handler = Callable[[int, FrameType | None], Any] | int
+
+
 @contextlib.contextmanager
 def interrupts_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done (the renames: a few
-    microseconds), then arrive."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """SIGINT and SIGTERM wait until the block is done (the renames, a fork: a few
+    microseconds), then arrive.
+
+    Blocked in this thread, they cannot interrupt its system calls. But the kernel
+    hands a process's signal to any thread that does not block it (an idle thread of a
+    pool), and Python still runs the handler in the main thread: so there, the handlers
+    are also swapped for ones that only note the signal, raised again at the end."""
+    caught: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    swapped = _noting(caught) if main else {}
+    masked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if masked else set()
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in swapped.items():
+            signal.signal(number, handler)
+        for number in caught[:1]:
+            signal.raise_signal(number)
+
+
+def _noting(caught: list[int]) -> dict[int, _Handler]:
+    """Swap the held signals' handlers for ones that note them in `caught`; the
+    handlers swapped out (not one set outside Python, which could not be put back)."""
+    swapped: dict[int, _Handler] = {}
+    for number in _HELD:
+        handler = signal.getsignal(number)
+        if handler is not None:
+            signal.signal(number, lambda got, _frame: caught.append(got))
+            swapped[number] = handler
+    return swapped
 
 
 def _swap_directory(temp: Path, target: Path) -> None:

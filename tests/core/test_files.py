@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from audiogen.core.files import atomic_directory, atomic_output, atomic_write_text
+from audiogen.core.files import (
+    atomic_directory,
+    atomic_output,
+    atomic_write_text,
+    interrupts_held,
+)
 from tests.leftovers import OLD_BYTES, assert_untouched, leftovers
 
 
@@ -38,3 +47,27 @@ def test_atomic_directory_replaces_a_folder_whole(tmp_path: Path) -> None:
         (temp / "new.mp3").write_bytes(b"whole")
     assert [p.name for p in folder.iterdir()] == ["new.mp3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["split"]
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_a_ctrl_c_during_held_interrupts_arrives_after_the_block(threads: int) -> None:
+    """With or without another thread to take the signal (a pool's idle thread), the
+    block runs to its end and the KeyboardInterrupt comes after it."""
+    idle = threading.Event()
+    others = [threading.Thread(target=idle.wait, daemon=True) for _ in range(threads)]
+    for other in others:
+        other.start()
+    steps = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)  # the signal has long been delivered by now
+                steps.append("renamed")
+            steps.append("after")
+    finally:
+        idle.set()
+        for other in others:
+            other.join()
+    assert steps == ["renamed"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -85,6 +86,20 @@ def test_a_ctrl_c_that_lands_during_the_fork_is_not_lost() -> None:
         run_forked(slow)
     assert time.perf_counter() - started < 4  # interrupted, not waited for
     assert _children() == before  # and the child was stopped and reaped
+
+
+def test_a_ctrl_c_taken_by_another_thread_during_the_fork_is_not_lost() -> None:
+    """Blocking the signal in the main thread is not enough: the kernel hands a
+    process's signal to any thread that does not block it (an idle pool thread, as the
+    build has), and Python then raises it in the main thread all the same."""
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)
+    other.start()
+    try:
+        test_a_ctrl_c_that_lands_during_the_fork_is_not_lost()
+    finally:
+        idle.set()
+        other.join()
 
 
 def _children() -> set[int]:
