@@ -69,13 +69,20 @@ def test_a_long_phrase_goes_beside_short_ones_not_another_long_one() -> None:
     assert queue.take() == 3
 
 
-def test_a_phrase_over_the_budget_is_spoken_alone() -> None:
-    queue = BudgetQueue([20, 500], 110)
-    assert queue.take() == 0
+def _take_in_a_thread(queue: BudgetQueue) -> tuple[threading.Thread, list[int | None]]:
+    """A thread calling queue.take(), given time to get there; what it takes lands in
+    the list."""
     got: list[int | None] = []
     waiting = threading.Thread(target=lambda: got.append(queue.take()))
     waiting.start()
     time.sleep(0.05)
+    return waiting, got
+
+
+def test_a_phrase_over_the_budget_is_spoken_alone() -> None:
+    queue = BudgetQueue([20, 500], 110)
+    assert queue.take() == 0
+    waiting, got = _take_in_a_thread(queue)
     assert got == []  # it waits for the other to finish...
     queue.done(0)
     waiting.join(2)
@@ -85,10 +92,7 @@ def test_a_phrase_over_the_budget_is_spoken_alone() -> None:
 def test_dropping_wakes_a_waiting_thread_with_nothing() -> None:
     queue = BudgetQueue([100, 100], 110)
     assert queue.take() == 0
-    got: list[int | None] = []
-    waiting = threading.Thread(target=lambda: got.append(queue.take()))
-    waiting.start()
-    time.sleep(0.05)
+    waiting, got = _take_in_a_thread(queue)
     queue.drop()
     waiting.join(2)
     assert got == [None]
